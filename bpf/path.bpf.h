@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/* Absolute path of a (dentry, vfsmount) pair, walked up the dentry chain
+ * and across mount points in BPF (bpf_d_path is not allowed in tracepoints).
+ *
+ * The walk is bounded: at most GB_PATH_DEPTH steps (a step is one path
+ * component or one mount crossing), run with bpf_loop so that the verifier
+ * checks one step, not every combination. A deeper path comes back with its
+ * leading components missing and the truncated flag set; callers report it. */
+#ifndef GLOVEBOX_PATH_BPF_H
+#define GLOVEBOX_PATH_BPF_H
+
+#include "sandbox.bpf.h"
+
+#define GB_PATH_MASK (GB_PATH_LEN - 1)
+#define GB_NAME_MASK 255
+
+struct gb_path_buf {
+	char buf[GB_PATH_LEN * 2];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct gb_path_buf);
+} gb_path_scratch SEC(".maps");
+
+struct gb_path_walk {
+	struct dentry *d;
+	struct vfsmount *vfsmnt;
+	struct mount *mnt;
+	__u32 off;  /* the path so far is buf[off, GB_PATH_LEN - 1) */
+	bool done;  /* reached the root */
+	bool full;  /* out of buffer */
+};
+
+static long gb_path_step(__u32 i, void *ctx)
+{
+	struct gb_path_walk *w = ctx;
+	struct dentry *parent, *mnt_root;
+	const unsigned char *name;
+	struct gb_path_buf *pb;
+	__u32 zero = 0, nlen, off;
+
+	struct dentry *d = w->d;
+	struct vfsmount *vfsmnt = w->vfsmnt;
+	struct mount *mnt = w->mnt;
+
+	pb = bpf_map_lookup_elem(&gb_path_scratch, &zero);
+	if (!pb)
+		return 1;
+	parent = BPF_CORE_READ(d, d_parent);
+	mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+	if (d == mnt_root) {
+		struct mount *mp = BPF_CORE_READ(mnt, mnt_parent);
+
+		if (mp == mnt) {
+			w->done = true;
+			return 1;
+		}
+		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = mp;
+		w->vfsmnt = &mp->mnt;
+		return 0;
+	}
+	if (d == parent) { /* root of a filesystem that is not mounted here */
+		w->done = true;
+		return 1;
+	}
+	nlen = BPF_CORE_READ(d, d_name.len) & GB_NAME_MASK;
+	name = BPF_CORE_READ(d, d_name.name);
+	off = w->off;
+	if (nlen + 1 > off || off > GB_PATH_LEN - 1) {
+		w->full = true;
+		return 1;
+	}
+	off -= nlen;
+	bpf_probe_read_kernel(&pb->buf[off & GB_PATH_MASK], nlen, name);
+	off -= 1;
+	pb->buf[off & GB_PATH_MASK] = '/';
+	w->off = off;
+	w->d = parent;
+	return 0;
+}
+
+/* Build the path in gb_path_scratch; it is buf[*start, *start + *len).
+ * Returns the scratch buffer or NULL. */
+static __always_inline char *gb_path_build(struct dentry *d, struct vfsmount *vfsmnt,
+					   __u32 *start, __u32 *len, bool *truncated)
+{
+	struct gb_path_walk w = {
+		.d = d,
+		.vfsmnt = vfsmnt,
+		.mnt = container_of(vfsmnt, struct mount, mnt),
+		.off = GB_PATH_LEN - 1,
+	};
+	struct gb_path_buf *pb;
+	__u32 zero = 0;
+
+	bpf_loop(GB_PATH_DEPTH, gb_path_step, &w, 0);
+	pb = bpf_map_lookup_elem(&gb_path_scratch, &zero);
+	if (!pb)
+		return NULL;
+	*truncated = !w.done;
+	if (w.off == GB_PATH_LEN - 1) { /* the root itself */
+		w.off -= 1;
+		pb->buf[w.off & GB_PATH_MASK] = '/';
+	}
+	*start = w.off & GB_PATH_MASK;
+	*len = (GB_PATH_LEN - 1 - w.off) & GB_PATH_MASK;
+	return pb->buf;
+}
+
+#endif

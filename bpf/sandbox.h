@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/* Sandbox state shared by every glovebox BPF program and userspace.
+ * Fixed-size structs and constants only.
+ *
+ * One loaded set of programs serves every sandbox on the host. A sandbox is
+ * identified by the id of its cgroup v2 directory (the directory's inode
+ * number, what bpf_get_current_cgroup_id() returns). Maps, pinned by name
+ * under /sys/fs/bpf/glovebox/<build>/:
+ *
+ *   gb_sandboxes  hash       sandbox id -> struct gb_sandbox
+ *   gb_rings      hash-of-maps sandbox id -> that sandbox's ring buffer
+ *   gb_tasks      task storage task -> struct gb_task
+ *
+ * Example: a sandbox whose cgroup is /sys/fs/cgroup/glovebox/build-1 with
+ * inode 4242, enforce mode, 10 minute timebox started at monotonic time T:
+ *   gb_sandboxes[4242] = { .id = 4242, .deadline_ns = T + 600e9,
+ *                          .mode = GB_MODE_ENFORCE }
+ *   gb_rings[4242]     = fd of a BPF_MAP_TYPE_RINGBUF of GB_RING_SIZE bytes
+ *
+ * A task belongs to a sandbox when its gb_tasks entry says so. The entry is
+ * set when the task is forked from a sandboxed parent, or when the task is
+ * first seen inside a sandbox's cgroup (the sandbox's first process, started
+ * with CLONE_INTO_CGROUP). It survives the task moving to another cgroup.
+ */
+#ifndef GLOVEBOX_SANDBOX_H
+#define GLOVEBOX_SANDBOX_H
+
+#define GB_MAX_SANDBOXES 4096
+#define GB_RING_SIZE (1u << 20) /* bytes per sandbox ring buffer */
+
+#define GB_SB_MODE_ENFORCE 0
+#define GB_SB_MODE_AUDIT 1
+
+struct gb_sandbox {
+	__u64 id;          /* cgroup id; same as the key */
+	__u64 deadline_ns; /* bpf_ktime_get_ns() time the timebox ends; 0 = none */
+	__u32 mode;        /* GB_SB_MODE_* */
+	__u32 flags;       /* reserved, 0 */
+	__u64 lost;        /* events that could not be delivered (atomic add) */
+};
+
+struct gb_task {
+	__u64 sandbox; /* sandbox id */
+};
+
+#endif

@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/types.h>
+#include <bpf/libbpf.h>
+#include "audit.h"
+#include "../bpf/audit.h"
+#include "util.h"
+
+struct gb_audit {
+	FILE *out;
+	int own_out;
+	char *sandbox;
+	int64_t mono_to_real; /* add to a bpf_ktime_get_ns() time to get realtime */
+	struct ring_buffer *rb;
+	json_t *counts;
+	uint64_t lost_reported;
+	char comm[16];
+};
+
+int gb_audit_open(struct gb_audit **out, const char *path, const char *sandbox,
+		  char *err, size_t errlen)
+{
+	struct gb_audit *a;
+	int fd, ret;
+
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	a->sandbox = strdup(sandbox);
+	a->counts = json_object();
+	if (!a->sandbox || !a->counts) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	if (strcmp(path, "-") == 0) {
+		a->out = stderr;
+	} else {
+		fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		if (fd < 0 || !(a->out = fdopen(fd, "a"))) {
+			ret = -errno;
+			if (fd >= 0)
+				close(fd);
+			snprintf(err, errlen, "cannot open audit file '%s': %s", path, strerror(-ret));
+			goto out_free;
+		}
+		a->own_out = 1;
+	}
+	a->mono_to_real = (int64_t)(gb_realtime_ns() - gb_monotonic_ns());
+	strcpy(a->comm, "glovebox");
+	*out = a;
+	return 0;
+out_free:
+	json_decref(a->counts);
+	free(a->sandbox);
+	free(a);
+	return ret;
+}
+
+static size_t utf8_seq_len(const unsigned char *s, size_t left)
+{
+	size_t n;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0)
+		n = 2, cp = s[0] & 0x1f;
+	else if ((s[0] & 0xf0) == 0xe0)
+		n = 3, cp = s[0] & 0x0f;
+	else if ((s[0] & 0xf8) == 0xf0)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (n > left)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+json_t *gb_json_bytes(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	json_t *j;
+	char *buf;
+	size_t o = 0;
+
+	j = json_stringn(s, len);
+	if (j)
+		return j;
+	/* Not valid UTF-8 (or has NUL): replace each bad byte with U+FFFD. */
+	buf = malloc(len * 3 + 1);
+	if (!buf)
+		return NULL;
+	for (size_t i = 0; i < len;) {
+		size_t n = u[i] ? utf8_seq_len(u + i, len - i) : 0;
+
+		if (n) {
+			memcpy(buf + o, s + i, n);
+			o += n;
+			i += n;
+		} else {
+			memcpy(buf + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+		}
+	}
+	j = json_stringn(buf, o);
+	free(buf);
+	return j;
+}
+
+static json_t *common(struct gb_audit *a, const char *event, uint64_t realtime_ns,
+		      long pid, long ppid, long uid, json_t *comm)
+{
+	char ts[64];
+
+	gb_format_ts(realtime_ns, ts, sizeof(ts));
+	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:o}", "ts", ts, "sandbox", a->sandbox,
+			 "event", event, "pid", (json_int_t)pid, "ppid", (json_int_t)ppid,
+			 "uid", (json_int_t)uid, "comm", comm);
+}
+
+json_t *gb_audit_event(struct gb_audit *a, const char *event)
+{
+	return common(a, event, gb_realtime_ns(), getpid(), getppid(), getuid(),
+		      json_string(a->comm));
+}
+
+void gb_audit_emit(struct gb_audit *a, json_t *ev)
+{
+	const char *type;
+	json_t *n;
+
+	if (!ev)
+		return;
+	type = json_string_value(json_object_get(ev, "event"));
+	if (type) {
+		n = json_object_get(a->counts, type);
+		json_object_set_new(a->counts, type,
+				    json_integer((n ? json_integer_value(n) : 0) + 1));
+	}
+	json_dumpf(ev, a->out, JSON_COMPACT);
+	fputc('\n', a->out);
+	json_decref(ev);
+}
+
+static const char *signal_name(int sig)
+{
+	const char *abbrev = sigabbrev_np(sig);
+	static __thread char buf[16];
+
+	if (!abbrev)
+		return NULL;
+	snprintf(buf, sizeof(buf), "SIG%s", abbrev);
+	return buf;
+}
+
+static json_t *argv_array(const char *s, size_t len)
+{
+	json_t *arr = json_array();
+	size_t i = 0;
+
+	while (arr && i < len) {
+		size_t n = strnlen(s + i, len - i);
+
+		json_array_append_new(arr, gb_json_bytes(s + i, n));
+		i += n + 1;
+	}
+	return arr;
+}
+
+static json_t *from_kernel(struct gb_audit *a, const void *data, size_t size)
+{
+	const struct gb_event_hdr *h = data;
+	json_t *ev;
+
+	if (size < sizeof(*h) || h->size > size)
+		return NULL;
+	switch (h->type) {
+	case GB_EV_FORK: {
+		const struct gb_fork_event *f = data;
+
+		if (size < sizeof(*f))
+			return NULL;
+		ev = common(a, "fork", h->ts_ns + a->mono_to_real, h->pid, h->ppid, h->uid,
+			    gb_json_bytes(h->comm, strnlen(h->comm, GB_COMM_LEN)));
+		json_object_set_new(ev, "child_pid", json_integer(f->child_pid));
+		return ev;
+	}
+	case GB_EV_EXIT: {
+		const struct gb_exit_event *x = data;
+		int st = x->exit_code;
+
+		if (size < sizeof(*x))
+			return NULL;
+		ev = common(a, "exit", h->ts_ns + a->mono_to_real, h->pid, h->ppid, h->uid,
+			    gb_json_bytes(h->comm, strnlen(h->comm, GB_COMM_LEN)));
+		if (st & 0x7f) {
+			const char *name = signal_name(st & 0x7f);
+
+			json_object_set_new(ev, "signal", json_integer(st & 0x7f));
+			if (name)
+				json_object_set_new(ev, "signal_name", json_string(name));
+			json_object_set_new(ev, "core_dumped", json_boolean(st & 0x80));
+		} else {
+			json_object_set_new(ev, "code", json_integer((st >> 8) & 0xff));
+		}
+		return ev;
+	}
+	case GB_EV_EXEC: {
+		const struct gb_exec_event *x = data;
+		size_t need = offsetof(struct gb_exec_event, data) + x->path_len + x->cwd_len + x->args_len;
+
+		if (size < offsetof(struct gb_exec_event, data) || need > size)
+			return NULL;
+		ev = common(a, "exec", h->ts_ns + a->mono_to_real, h->pid, h->ppid, h->uid,
+			    gb_json_bytes(h->comm, strnlen(h->comm, GB_COMM_LEN)));
+		json_object_set_new(ev, "binary", gb_json_bytes(x->data, x->path_len));
+		json_object_set_new(ev, "argv", argv_array(x->data + x->path_len + x->cwd_len, x->args_len));
+		json_object_set_new(ev, "truncated", json_boolean(x->flags & GB_EXEC_ARGS_TRUNCATED));
+		json_object_set_new(ev, "cwd", gb_json_bytes(x->data + x->path_len, x->cwd_len));
+		if (x->flags & (GB_EXEC_PATH_TRUNCATED | GB_EXEC_CWD_TRUNCATED))
+			json_object_set_new(ev, "path_truncated", json_true());
+		return ev;
+	}
+	}
+	return NULL;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct gb_audit *a = ctx;
+	json_t *ev = from_kernel(a, data, size);
+
+	if (!ev) {
+		ev = gb_audit_event(a, "malformed");
+		json_object_set_new(ev, "size", json_integer((json_int_t)size));
+	}
+	gb_audit_emit(a, ev);
+	return 0;
+}
+
+int gb_audit_attach_ring(struct gb_audit *a, int ring_fd)
+{
+	a->rb = ring_buffer__new(ring_fd, on_record, a, NULL);
+	return a->rb ? 0 : -errno;
+}
+
+int gb_audit_ring_epoll_fd(struct gb_audit *a)
+{
+	return a->rb ? ring_buffer__epoll_fd(a->rb) : -1;
+}
+
+int gb_audit_consume(struct gb_audit *a)
+{
+	return a->rb ? ring_buffer__consume(a->rb) : 0;
+}
+
+void gb_audit_lost(struct gb_audit *a, uint64_t total)
+{
+	json_t *ev;
+
+	if (total <= a->lost_reported)
+		return;
+	ev = gb_audit_event(a, "lost");
+	json_object_set_new(ev, "count", json_integer((json_int_t)(total - a->lost_reported)));
+	json_object_set_new(ev, "total", json_integer((json_int_t)total));
+	a->lost_reported = total;
+	gb_audit_emit(a, ev);
+}
+
+uint64_t gb_audit_lost_total(struct gb_audit *a)
+{
+	return a->lost_reported;
+}
+
+json_t *gb_audit_counts(struct gb_audit *a)
+{
+	return json_deep_copy(a->counts);
+}
+
+void gb_audit_flush(struct gb_audit *a)
+{
+	fflush(a->out);
+}
+
+void gb_audit_close(struct gb_audit *a)
+{
+	if (!a)
+		return;
+	ring_buffer__free(a->rb);
+	if (a->own_out)
+		fclose(a->out);
+	else
+		fflush(a->out);
+	json_decref(a->counts);
+	free(a->sandbox);
+	free(a);
+}

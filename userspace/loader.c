@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: MIT
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+#include <linux/magic.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "bpf_build.h"
+#include "loader.h"
+#include "log.h"
+#include "util.h"
+#include "audit.skel.h"
+
+/* Every BPF object glovebox loads. Each opens its skeleton and returns the
+ * bpf_object; maps with the same name are shared through the pin dir. */
+struct gb_object {
+	const char *name;
+	void *(*open)(const struct bpf_object_open_opts *opts);
+	void (*destroy)(void *skel);
+	struct bpf_object *(*obj)(void *skel);
+};
+
+static void *audit_open(const struct bpf_object_open_opts *o) { return gb_audit__open_opts(o); }
+static void audit_destroy(void *s) { gb_audit__destroy(s); }
+static struct bpf_object *audit_obj(void *s) { return ((struct gb_audit *)s)->obj; }
+
+static const struct gb_object gb_objects[] = {
+	{ "audit", audit_open, audit_destroy, audit_obj },
+};
+
+#define N_OBJECTS (sizeof(gb_objects) / sizeof(gb_objects[0]))
+
+static int ensure_bpffs(void)
+{
+	struct statfs st;
+
+	if (statfs(GB_BPFFS, &st) == 0 && st.f_type == BPF_FS_MAGIC)
+		return 0;
+	if (mkdir(GB_BPFFS, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	if (mount("bpf", GB_BPFFS, "bpf", 0, "mode=0700") < 0)
+		return -errno;
+	return 0;
+}
+
+/* Remove every file in dir, then dir. */
+static int remove_pins(const char *dir)
+{
+	char p[512];
+	struct dirent *de;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		gb_pathf(p, sizeof(p), "%s/%s", dir, de->d_name);
+		unlink(p);
+	}
+	closedir(d);
+	if (rmdir(dir) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+static int link_pin_path(char *buf, size_t len, const char *dir, const struct bpf_program *prog)
+{
+	int n = snprintf(buf, len, "%s/link_%s", dir, bpf_program__name(prog));
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* All links of this build are pinned: the programs are in place. */
+static bool pins_complete(const char *dir)
+{
+	char p[512];
+
+	gb_pathf(p, sizeof(p), "%s/complete", dir);
+	return access(p, F_OK) == 0;
+}
+
+static int load_object(const struct gb_object *o, const char *dir, char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = dir);
+	struct bpf_program *prog;
+	struct bpf_object *obj;
+	char p[512];
+	void *skel;
+	int ret;
+
+	skel = o->open(&opts);
+	if (!skel) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot open BPF object '%s': %s", o->name, strerror(-ret));
+		return ret;
+	}
+	obj = o->obj(skel);
+	ret = bpf_object__load(obj);
+	if (ret < 0) {
+		snprintf(err, errlen, "cannot load BPF object '%s': %s (run with -v for the verifier log)",
+			 o->name, strerror(-ret));
+		goto out_destroy;
+	}
+	bpf_object__for_each_program(prog, obj) {
+		struct bpf_link *link = bpf_program__attach(prog);
+
+		if (!link) {
+			ret = -errno;
+			snprintf(err, errlen, "cannot attach BPF program '%s': %s",
+				 bpf_program__name(prog), strerror(-ret));
+			goto out_destroy;
+		}
+		ret = link_pin_path(p, sizeof(p), dir, prog);
+		if (!ret)
+			ret = bpf_link__pin(link, p);
+		if (ret < 0)
+			snprintf(err, errlen, "cannot pin BPF link '%s': %s", p, strerror(-ret));
+		bpf_link__disconnect(link);
+		bpf_link__destroy(link);
+		if (ret < 0)
+			goto out_destroy;
+	}
+out_destroy:
+	o->destroy(skel);
+	return ret;
+}
+
+static int open_pinned_map(const char *dir, const char *name, int *fd)
+{
+	char p[512];
+
+	gb_pathf(p, sizeof(p), "%s/%s", dir, name);
+	*fd = bpf_obj_get(p);
+	return *fd < 0 ? -errno : 0;
+}
+
+int gb_bpf_open(struct gb_bpf *b, char *err, size_t errlen)
+{
+	char p[512];
+	int lockfd, ret;
+
+	b->sandboxes_fd = b->rings_fd = -1;
+	b->loaded_now = 0;
+	gb_pathf(b->pin_dir, sizeof(b->pin_dir), GB_PIN_ROOT "/%s", GB_BPF_BUILD);
+
+	ret = ensure_bpffs();
+	if (ret < 0) {
+		snprintf(err, errlen, "cannot mount bpffs at '%s': %s", GB_BPFFS, strerror(-ret));
+		return ret;
+	}
+	if (mkdir(GB_PIN_ROOT, 0700) < 0 && errno != EEXIST) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot create '%s': %s", GB_PIN_ROOT, strerror(-ret));
+		return ret;
+	}
+	lockfd = open(GB_PIN_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lockfd < 0 || flock(lockfd, LOCK_EX) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot lock '%s': %s", GB_PIN_ROOT, strerror(-ret));
+		if (lockfd >= 0)
+			close(lockfd);
+		return ret;
+	}
+	if (!pins_complete(b->pin_dir)) {
+		remove_pins(b->pin_dir); /* leftovers of an interrupted load */
+		if (mkdir(b->pin_dir, 0700) < 0) {
+			ret = -errno;
+			snprintf(err, errlen, "cannot create '%s': %s", b->pin_dir, strerror(-ret));
+			goto out_unlock;
+		}
+		for (size_t i = 0; i < N_OBJECTS; i++) {
+			ret = load_object(&gb_objects[i], b->pin_dir, err, errlen);
+			if (ret < 0) {
+				remove_pins(b->pin_dir);
+				goto out_unlock;
+			}
+		}
+		gb_pathf(p, sizeof(p), "%s/complete", b->pin_dir);
+		/* bpffs only holds BPF objects: mark completion with a pinned map. */
+		ret = bpf_map_create(BPF_MAP_TYPE_ARRAY, "gb_complete", 4, 4, 1, NULL);
+		if (ret >= 0) {
+			int fd = ret;
+
+			ret = bpf_obj_pin(fd, p) < 0 ? -errno : 0;
+			close(fd);
+		}
+		if (ret < 0) {
+			snprintf(err, errlen, "cannot pin '%s': %s", p, strerror(-ret));
+			remove_pins(b->pin_dir);
+			goto out_unlock;
+		}
+		b->loaded_now = 1;
+	}
+	ret = open_pinned_map(b->pin_dir, "gb_sandboxes", &b->sandboxes_fd);
+	if (!ret)
+		ret = open_pinned_map(b->pin_dir, "gb_rings", &b->rings_fd);
+	if (ret < 0) {
+		snprintf(err, errlen, "cannot open pinned maps in '%s': %s", b->pin_dir, strerror(-ret));
+		gb_bpf_close(b);
+	}
+out_unlock:
+	close(lockfd);
+	return ret;
+}
+
+void gb_bpf_close(struct gb_bpf *b)
+{
+	if (b->sandboxes_fd >= 0)
+		close(b->sandboxes_fd);
+	if (b->rings_fd >= 0)
+		close(b->rings_fd);
+	b->sandboxes_fd = b->rings_fd = -1;
+}
+
+int gb_bpf_sandbox_add(struct gb_bpf *b, const struct gb_sandbox *sb, int *ring_fd)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts);
+	int fd, ret;
+
+	fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "gb_ring", 0, 0, GB_RING_SIZE, &opts);
+	if (fd < 0)
+		return -errno;
+	if (bpf_map_update_elem(b->rings_fd, &sb->id, &fd, BPF_NOEXIST) < 0) {
+		ret = -errno;
+		goto out_close;
+	}
+	if (bpf_map_update_elem(b->sandboxes_fd, &sb->id, sb, BPF_NOEXIST) < 0) {
+		ret = -errno;
+		bpf_map_delete_elem(b->rings_fd, &sb->id);
+		goto out_close;
+	}
+	*ring_fd = fd;
+	return 0;
+out_close:
+	close(fd);
+	return ret;
+}
+
+int gb_bpf_sandbox_del(struct gb_bpf *b, uint64_t id)
+{
+	int ret = 0;
+
+	if (bpf_map_delete_elem(b->sandboxes_fd, &id) < 0 && errno != ENOENT)
+		ret = -errno;
+	if (bpf_map_delete_elem(b->rings_fd, &id) < 0 && errno != ENOENT && !ret)
+		ret = -errno;
+	return ret;
+}
+
+int gb_bpf_sandbox_get(struct gb_bpf *b, uint64_t id, struct gb_sandbox *sb)
+{
+	return bpf_map_lookup_elem(b->sandboxes_fd, &id, sb) < 0 ? -errno : 0;
+}
+
+int gb_bpf_unload(char *err, size_t errlen)
+{
+	char p[512];
+	struct dirent *de;
+	DIR *d;
+	int lockfd, ret = 0;
+
+	lockfd = open(GB_PIN_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lockfd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (flock(lockfd, LOCK_EX) < 0) {
+		ret = -errno;
+		goto out_close;
+	}
+	d = opendir(GB_PIN_ROOT);
+	if (!d) {
+		ret = -errno;
+		goto out_close;
+	}
+	while ((de = readdir(d))) {
+		uint64_t key;
+		int fd;
+
+		if (de->d_name[0] == '.')
+			continue;
+		gb_pathf(p, sizeof(p), GB_PIN_ROOT "/%s", de->d_name);
+		if (open_pinned_map(p, "gb_sandboxes", &fd) == 0) {
+			int busy = bpf_map_get_next_key(fd, NULL, &key) == 0;
+
+			close(fd);
+			if (busy) {
+				snprintf(err, errlen, "sandboxes are still running (see '%s/gb_sandboxes')", p);
+				ret = -EBUSY;
+				continue;
+			}
+		}
+		remove_pins(p);
+	}
+	closedir(d);
+out_close:
+	close(lockfd);
+	return ret;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/* Loading glovebox's BPF programs once for the whole host, and the
+ * per-sandbox map entries.
+ *
+ * The first `glovebox run` loads and attaches every program and pins the
+ * maps and links under /sys/fs/bpf/glovebox/<build>/ (build = hash of the
+ * BPF objects). Later runs of the same build only open the pinned maps, so
+ * launching a sandbox costs no verification. Enforcement stays in place if
+ * glovebox dies. `glovebox unload` removes the pins. */
+#ifndef GLOVEBOX_LOADER_H
+#define GLOVEBOX_LOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+#include "sandbox.h"
+
+struct gb_bpf {
+	int sandboxes_fd;
+	int rings_fd;
+	char pin_dir[256];
+	int loaded_now; /* 1 if this process loaded the programs */
+};
+
+#define GB_BPFFS "/sys/fs/bpf"
+#define GB_PIN_ROOT GB_BPFFS "/glovebox"
+
+int gb_bpf_open(struct gb_bpf *b, char *err, size_t errlen);
+void gb_bpf_close(struct gb_bpf *b);
+
+/* Add a sandbox: its state and a new ring buffer (fd returned in *ring_fd). */
+int gb_bpf_sandbox_add(struct gb_bpf *b, const struct gb_sandbox *sb, int *ring_fd);
+/* Remove both entries; missing entries are not an error. */
+int gb_bpf_sandbox_del(struct gb_bpf *b, uint64_t id);
+int gb_bpf_sandbox_get(struct gb_bpf *b, uint64_t id, struct gb_sandbox *sb);
+
+/* Remove every pinned program, link and map of every build (`glovebox
+ * unload`). Fails with -EBUSY while any sandbox is registered. */
+int gb_bpf_unload(char *err, size_t errlen);
+
+#endif

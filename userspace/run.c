@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/sched.h>
+#include <linux/types.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "audit.h"
+#include "cgroup.h"
+#include "loader.h"
+#include "log.h"
+#include "policy.h"
+#include "run.h"
+#include "util.h"
+
+#define POLL_MS 100          /* audit latency bound: the ring is polled at least this often */
+#define DRAIN_TIMEOUT_MS 5000 /* how long killed processes get to disappear */
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+/* What enforces one limit in this run. */
+struct limit_state {
+	bool declared;
+	const char *status;    /* "enforce", "audit", "unenforced", "undeclared" */
+	const char *mechanism; /* or NULL */
+};
+
+static void limits_plan(const struct gb_policy *p, struct limit_state *ls)
+{
+	bool audit = p->mode == GB_MODE_AUDIT;
+
+	for (int l = 0; l < GB_LIMIT__COUNT; l++) {
+		ls[l].declared = p->declared[l];
+		ls[l].mechanism = NULL;
+		if (!ls[l].declared) {
+			ls[l].status = "undeclared";
+			continue;
+		}
+		switch (l) {
+		case GB_LIMIT_PROCESS:
+			ls[l].mechanism = audit ? NULL : gb_cgroup_pids_mechanism();
+			break;
+		case GB_LIMIT_TIME:
+			ls[l].mechanism = "timer + cgroup.kill";
+			break;
+		default:
+			/* File, exec and network rules: no backend in this build yet. */
+			break;
+		}
+		if (audit && l != GB_LIMIT_PROCESS)
+			ls[l].status = "audit";
+		else
+			ls[l].status = ls[l].mechanism ? (audit ? "audit" : "enforce") : "unenforced";
+	}
+}
+
+static json_t *limits_json(const struct limit_state *ls)
+{
+	json_t *o = json_object();
+
+	for (int l = 0; l < GB_LIMIT__COUNT; l++) {
+		json_t *e = json_pack("{s:b, s:s}", "declared", ls[l].declared, "status", ls[l].status);
+
+		json_object_set_new(e, "mechanism",
+				    ls[l].mechanism ? json_string(ls[l].mechanism) : json_null());
+		json_object_set_new(o, gb_limit_name(l), e);
+	}
+	return o;
+}
+
+static json_t *argv_json(char **argv)
+{
+	json_t *a = json_array();
+
+	for (; *argv; argv++)
+		json_array_append_new(a, gb_json_bytes(*argv, strlen(*argv)));
+	return a;
+}
+
+static bool valid_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 64 || s[0] == '.')
+		return false;
+	for (; *s; s++)
+		if (!(((*s | 32) >= 'a' && (*s | 32) <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || *s == '_' || *s == '.'))
+			return false;
+	return true;
+}
+
+/* What the child reports through the exec pipe if it fails. */
+struct child_failure {
+	int stage; /* 0 = exec, 1 = setup */
+	int err;
+};
+
+static pid_t spawn(const struct gb_cgroup *cg, char **argv, int *pidfd, int status_fd)
+{
+	struct clone_args args = {
+		.flags = CLONE_INTO_CGROUP | CLONE_PIDFD,
+		.pidfd = (__u64)(uintptr_t)pidfd,
+		.exit_signal = SIGCHLD,
+		.cgroup = (__u64)cg->dirfd,
+	};
+	struct child_failure f = { 0 };
+	long pid;
+
+	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid != 0)
+		return (pid_t)pid;
+
+	/* Child: already inside the sandbox's cgroup. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	if (gb_cgroup_child_join(cg) < 0) {
+		f.stage = 1;
+		f.err = errno;
+		goto out_fail;
+	}
+	execvp(argv[0], argv);
+	f.err = errno;
+out_fail:
+	if (write(status_fd, &f, sizeof(f)) < 0)
+		_exit(GB_EXIT_FAILURE);
+	_exit(f.stage ? GB_EXIT_FAILURE : (f.err == ENOENT ? GB_EXIT_NOTFOUND : GB_EXIT_NOEXEC));
+}
+
+static int status_to_exit(int code, int si_code)
+{
+	if (si_code == CLD_EXITED)
+		return code;
+	return 128 + code;
+}
+
+struct sandbox_run {
+	struct gb_policy *policy;
+	struct gb_bpf bpf;
+	bool bpf_open;
+	struct gb_cgroup *cg;
+	bool registered;
+	struct gb_audit *audit;
+	int ring_fd;
+	int epfd;
+	int pidfd;
+	char name[80];
+};
+
+int gb_run(const struct gb_run_opts *o)
+{
+	struct sandbox_run r = { .ring_fd = -1, .epfd = -1, .pidfd = -1 };
+	struct limit_state ls[GB_LIMIT__COUNT];
+	struct gb_sandbox sb = { 0 };
+	struct sigaction sa = { .sa_handler = on_signal };
+	char err[GB_ERR_LEN], workspace[PATH_MAX];
+	int pipefd[2] = { -1, -1 };
+	int exit_status = GB_EXIT_FAILURE, ret;
+	const char *reason = "exit";
+	uint64_t start_ns, deadline_ns = 0, sb_id = 0;
+	bool timed_out = false, started = false;
+	struct child_failure cf;
+	ssize_t n;
+	pid_t pid;
+	json_t *ev;
+
+	/* Policy and workspace: everything that can be wrong with the input is
+	 * checked before anything is created. */
+	if (!realpath(o->workspace ? o->workspace : ".", workspace)) {
+		gb_err("cannot use workspace '%s': %s", o->workspace ? o->workspace : ".", strerror(errno));
+		return GB_EXIT_FAILURE;
+	}
+	{
+		struct stat st;
+
+		if (stat(workspace, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			gb_err("cannot use workspace '%s': Not a directory", workspace);
+			return GB_EXIT_FAILURE;
+		}
+	}
+	if (o->policy)
+		ret = gb_policy_load_file(o->policy, workspace, &r.policy, err, sizeof(err));
+	else
+		ret = gb_policy_load_string(gb_policy_default_text(), "<default>", workspace,
+					    &r.policy, err, sizeof(err));
+	if (ret < 0) {
+		gb_err("%s", err);
+		return GB_EXIT_FAILURE;
+	}
+	if (o->mode >= 0)
+		r.policy->mode = o->mode;
+	if (o->timeout_ns) {
+		r.policy->wall_ns = o->timeout_ns;
+		r.policy->declared[GB_LIMIT_TIME] = true;
+	}
+	if (o->name) {
+		if (!valid_name(o->name)) {
+			gb_err("invalid sandbox name '%s': use 1-64 of [A-Za-z0-9._-], not starting with '.'",
+			       o->name);
+			goto out_free;
+		}
+		snprintf(r.name, sizeof(r.name), "%s", o->name);
+	} else {
+		snprintf(r.name, sizeof(r.name), "%s-%d", r.policy->name, (int)getpid());
+	}
+
+	limits_plan(r.policy, ls);
+	{
+		char missing[256] = "";
+
+		for (int l = 0; l < GB_LIMIT__COUNT; l++) {
+			if (strcmp(ls[l].status, "unenforced") != 0)
+				continue;
+			if (missing[0])
+				strcat(missing, ", ");
+			strcat(missing, gb_limit_name(l));
+		}
+		if (missing[0] && !o->allow_degraded) {
+			gb_err("policy '%s' declares limits this host cannot enforce: %s "
+			       "(see 'glovebox doctor'; --allow-degraded runs anyway)",
+			       r.policy->source, missing);
+			goto out_free;
+		}
+		if (missing[0])
+			gb_warn("running degraded: not enforced: %s", missing);
+	}
+
+	ret = gb_audit_open(&r.audit, o->audit ? o->audit : "-", r.name, err, sizeof(err));
+	if (ret < 0) {
+		gb_err("%s", err);
+		goto out_free;
+	}
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	ret = gb_bpf_open(&r.bpf, err, sizeof(err));
+	if (ret < 0) {
+		gb_err("%s", err);
+		goto out_close;
+	}
+	r.bpf_open = true;
+
+	ret = gb_cgroup_create(r.name, r.policy->mode == GB_MODE_ENFORCE ? r.policy->max_pids : 0,
+			       &r.cg, err, sizeof(err));
+	if (ret < 0) {
+		gb_err("%s", err);
+		goto out_close;
+	}
+	sb_id = r.cg->id;
+
+	start_ns = gb_monotonic_ns();
+	if (r.policy->wall_ns)
+		deadline_ns = start_ns + r.policy->wall_ns;
+	sb.id = sb_id;
+	sb.mode = r.policy->mode == GB_MODE_AUDIT ? GB_SB_MODE_AUDIT : GB_SB_MODE_ENFORCE;
+	sb.deadline_ns = r.policy->mode == GB_MODE_ENFORCE ? deadline_ns : 0;
+	ret = gb_bpf_sandbox_add(&r.bpf, &sb, &r.ring_fd);
+	if (ret < 0) {
+		gb_err("cannot register sandbox '%s' in the BPF maps: %s", r.name, strerror(-ret));
+		goto out_teardown;
+	}
+	r.registered = true;
+	ret = gb_audit_attach_ring(r.audit, r.ring_fd);
+	if (ret < 0) {
+		gb_err("cannot read the audit ring buffer: %s", strerror(-ret));
+		goto out_teardown;
+	}
+
+	r.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (r.epfd < 0 || pipe2(pipefd, O_CLOEXEC) < 0) {
+		gb_err("cannot set up event loop: %s", strerror(errno));
+		goto out_teardown;
+	}
+
+	ev = gb_audit_event(r.audit, "sandbox_start");
+	json_object_set_new(ev, "policy", json_string(r.policy->name));
+	json_object_set_new(ev, "policy_file", json_string(r.policy->source));
+	json_object_set_new(ev, "mode", json_string(gb_mode_name(r.policy->mode)));
+	json_object_set_new(ev, "backend", json_string("cgroup"));
+	json_object_set_new(ev, "workspace", json_string(workspace));
+	json_object_set_new(ev, "cgroup", json_string(r.cg->path));
+	json_object_set_new(ev, "cgroup_id", json_integer((json_int_t)sb_id));
+	json_object_set_new(ev, "argv", argv_json(o->argv));
+	json_object_set_new(ev, "limits", limits_json(ls));
+	if (r.policy->wall_ns)
+		json_object_set_new(ev, "wall_ms", json_integer((json_int_t)(r.policy->wall_ns / 1000000)));
+	gb_audit_emit(r.audit, ev);
+	gb_audit_flush(r.audit);
+
+	fflush(NULL);
+	pid = spawn(r.cg, o->argv, &r.pidfd, pipefd[1]);
+	if (pid < 0) {
+		gb_err("cannot start '%s' in cgroup '%s': %s", o->argv[0], r.cg->path, strerror(errno));
+		goto out_teardown;
+	}
+	close(pipefd[1]);
+	pipefd[1] = -1;
+	do
+		n = read(pipefd[0], &cf, sizeof(cf));
+	while (n < 0 && errno == EINTR);
+	if (n == sizeof(cf)) {
+		siginfo_t si;
+
+		waitid(P_PIDFD, (id_t)r.pidfd, &si, WEXITED);
+		if (cf.stage)
+			gb_err("cannot set up sandbox for '%s': %s", o->argv[0], strerror(cf.err));
+		else
+			gb_err("cannot run '%s': %s", o->argv[0], strerror(cf.err));
+		exit_status = cf.stage ? GB_EXIT_FAILURE : (cf.err == ENOENT ? GB_EXIT_NOTFOUND : GB_EXIT_NOEXEC);
+		reason = "exec_failed";
+		goto out_end;
+	}
+	started = true;
+
+	{
+		struct epoll_event e = { .events = EPOLLIN };
+
+		e.data.fd = r.pidfd;
+		epoll_ctl(r.epfd, EPOLL_CTL_ADD, r.pidfd, &e);
+		e.data.fd = gb_audit_ring_epoll_fd(r.audit);
+		epoll_ctl(r.epfd, EPOLL_CTL_ADD, e.data.fd, &e);
+	}
+
+	for (;;) {
+		struct epoll_event evs[4];
+		struct gb_sandbox cur;
+		siginfo_t si = { 0 };
+		int timeout = POLL_MS;
+		uint64_t now = gb_monotonic_ns();
+
+		if (deadline_ns && !timed_out) {
+			if (now >= deadline_ns) {
+				ev = gb_audit_event(r.audit, "timebox");
+				json_object_set_new(ev, "action", json_string(
+					r.policy->mode == GB_MODE_ENFORCE ? "kill" : "audit"));
+				json_object_set_new(ev, "elapsed_ms",
+						    json_integer((json_int_t)((now - start_ns) / 1000000)));
+				json_object_set_new(ev, "wall_ms",
+						    json_integer((json_int_t)(r.policy->wall_ns / 1000000)));
+				gb_audit_emit(r.audit, ev);
+				timed_out = true;
+				if (r.policy->mode == GB_MODE_ENFORCE)
+					gb_cgroup_kill(r.cg);
+			} else if ((deadline_ns - now) / 1000000 < POLL_MS) {
+				timeout = (int)((deadline_ns - now) / 1000000) + 1;
+			}
+		}
+		if (epoll_wait(r.epfd, evs, 4, timeout) < 0 && errno != EINTR) {
+			gb_err("event loop failed: %s", strerror(errno));
+			gb_cgroup_kill(r.cg);
+		}
+		gb_audit_consume(r.audit);
+		if (gb_bpf_sandbox_get(&r.bpf, sb_id, &cur) == 0)
+			gb_audit_lost(r.audit, cur.lost);
+		gb_audit_flush(r.audit);
+
+		if (got_signal && strcmp(reason, "signal") != 0) {
+			ev = gb_audit_event(r.audit, "interrupted");
+			json_object_set_new(ev, "signal", json_integer(got_signal));
+			json_object_set_new(ev, "signal_name", json_string(sigabbrev_np(got_signal)));
+			gb_audit_emit(r.audit, ev);
+			reason = "signal";
+			gb_cgroup_kill(r.cg);
+		}
+		if (waitid(P_PIDFD, (id_t)r.pidfd, &si, WEXITED | WNOHANG) == 0 && si.si_pid) {
+			exit_status = status_to_exit(si.si_status, si.si_code);
+			break;
+		}
+	}
+	if (timed_out && r.policy->mode == GB_MODE_ENFORCE)
+		reason = "timebox", exit_status = GB_EXIT_TIMEBOX;
+	else if (!strcmp(reason, "signal"))
+		exit_status = 128 + got_signal;
+
+out_end:
+	/* The command is gone: whatever it left behind dies with the sandbox. */
+	gb_cgroup_kill(r.cg);
+	for (int waited = 0; gb_cgroup_populated(r.cg) && waited < DRAIN_TIMEOUT_MS; waited += 5)
+		gb_sleep_ms(5);
+	gb_audit_consume(r.audit);
+	{
+		struct gb_sandbox cur;
+
+		if (gb_bpf_sandbox_get(&r.bpf, sb_id, &cur) == 0)
+			gb_audit_lost(r.audit, cur.lost);
+	}
+	ev = gb_audit_event(r.audit, "sandbox_end");
+	json_object_set_new(ev, "exit_status", json_integer(exit_status));
+	json_object_set_new(ev, "reason", json_string(reason));
+	json_object_set_new(ev, "started", json_boolean(started));
+	json_object_set_new(ev, "counts", gb_audit_counts(r.audit));
+	json_object_set_new(ev, "lost", json_integer((json_int_t)gb_audit_lost_total(r.audit)));
+	gb_audit_emit(r.audit, ev);
+	gb_audit_flush(r.audit);
+	ret = 0;
+	goto out_cleanup;
+
+out_teardown:
+	exit_status = GB_EXIT_FAILURE;
+out_cleanup:
+	if (r.registered) {
+		if (gb_bpf_sandbox_del(&r.bpf, sb_id) < 0)
+			gb_warn("cannot remove sandbox '%s' from the BPF maps", r.name);
+		r.registered = false;
+	}
+	if (r.cg) {
+		char path[4200];
+
+		snprintf(path, sizeof(path), "%s", r.cg->path);
+		ret = gb_cgroup_destroy(r.cg, DRAIN_TIMEOUT_MS);
+		if (ret < 0)
+			gb_warn("cannot remove cgroup '%s': %s", path, strerror(-ret));
+		r.cg = NULL;
+	}
+	if (r.pidfd >= 0)
+		close(r.pidfd);
+	if (r.epfd >= 0)
+		close(r.epfd);
+	if (r.ring_fd >= 0)
+		close(r.ring_fd);
+	if (pipefd[0] >= 0)
+		close(pipefd[0]);
+	if (pipefd[1] >= 0)
+		close(pipefd[1]);
+out_close:
+	if (r.bpf_open)
+		gb_bpf_close(&r.bpf);
+	gb_audit_close(r.audit);
+out_free:
+	gb_policy_free(r.policy);
+	return exit_status;
+}

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <string.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+#include "util.h"
+
+int gb_read_file(const char *path, char *buf, size_t len)
+{
+	size_t n = 0;
+	ssize_t r;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (n + 1 < len) {
+		r = read(fd, buf + n, len - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			r = -errno;
+			close(fd);
+			return (int)r;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	close(fd);
+	return (int)n;
+}
+
+int gb_write_file(const char *path, const char *s)
+{
+	size_t len = strlen(s);
+	ssize_t r;
+	int fd, ret = 0;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = write(fd, s, len);
+	if (r < 0)
+		ret = -errno;
+	else if ((size_t)r != len)
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+bool gb_list_has(const char *list, char sep, const char *item)
+{
+	size_t ilen = strlen(item);
+	const char *p = list;
+
+	while (*p) {
+		const char *end;
+
+		while (*p == sep || *p == ' ' || *p == '\n')
+			p++;
+		end = p;
+		while (*end && *end != sep && *end != '\n' && !(sep != ' ' && *end == ' '))
+			end++;
+		if ((size_t)(end - p) == ilen && strncmp(p, item, ilen) == 0)
+			return true;
+		p = end;
+	}
+	return false;
+}
+
+void gb_sleep_ms(int ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static uint64_t clock_ns(clockid_t c)
+{
+	struct timespec ts;
+
+	clock_gettime(c, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t gb_monotonic_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+uint64_t gb_realtime_ns(void)
+{
+	return clock_ns(CLOCK_REALTIME);
+}
+
+void gb_format_ts(uint64_t ns, char *buf, size_t len)
+{
+	time_t secs = (time_t)(ns / 1000000000ull);
+	struct tm tm;
+	char date[32];
+
+	gmtime_r(&secs, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, len, "%s.%09lluZ", date, (unsigned long long)(ns % 1000000000ull));
+}
+
+int gb_pathf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
