@@ -157,15 +157,22 @@ void gb_audit_emit(struct gb_audit *a, json_t *ev)
 	json_decref(ev);
 }
 
-static const char *signal_name(int sig)
+const char *gb_signal_name(int sig)
 {
-	const char *abbrev = sigabbrev_np(sig);
-	static __thread char buf[16];
+	static const char *const names[] = {
+		[SIGHUP] = "SIGHUP", [SIGINT] = "SIGINT", [SIGQUIT] = "SIGQUIT", [SIGILL] = "SIGILL",
+		[SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT", [SIGBUS] = "SIGBUS", [SIGFPE] = "SIGFPE",
+		[SIGKILL] = "SIGKILL", [SIGUSR1] = "SIGUSR1", [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
+		[SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM", [SIGTERM] = "SIGTERM", [SIGSTKFLT] = "SIGSTKFLT",
+		[SIGCHLD] = "SIGCHLD", [SIGCONT] = "SIGCONT", [SIGSTOP] = "SIGSTOP", [SIGTSTP] = "SIGTSTP",
+		[SIGTTIN] = "SIGTTIN", [SIGTTOU] = "SIGTTOU", [SIGURG] = "SIGURG", [SIGXCPU] = "SIGXCPU",
+		[SIGXFSZ] = "SIGXFSZ", [SIGVTALRM] = "SIGVTALRM", [SIGPROF] = "SIGPROF", [SIGWINCH] = "SIGWINCH",
+		[SIGIO] = "SIGIO", [SIGPWR] = "SIGPWR", [SIGSYS] = "SIGSYS",
+	};
 
-	if (!abbrev)
-		return NULL;
-	snprintf(buf, sizeof(buf), "SIG%s", abbrev);
-	return buf;
+	if (sig > 0 && (size_t)sig < sizeof(names) / sizeof(names[0]) && names[sig])
+		return names[sig];
+	return NULL;
 }
 
 static json_t *argv_array(const char *s, size_t len)
@@ -209,7 +216,7 @@ static json_t *from_kernel(struct gb_audit *a, const void *data, size_t size)
 		ev = common(a, "exit", h->ts_ns + a->mono_to_real, h->pid, h->ppid, h->uid,
 			    gb_json_bytes(h->comm, strnlen(h->comm, GB_COMM_LEN)));
 		if (st & 0x7f) {
-			const char *name = signal_name(st & 0x7f);
+			const char *name = gb_signal_name(st & 0x7f);
 
 			json_object_set_new(ev, "signal", json_integer(st & 0x7f));
 			if (name)

@@ -33,6 +33,9 @@ json_t *gb_audit_counts(struct gb_audit *a);
 void gb_audit_flush(struct gb_audit *a);
 void gb_audit_close(struct gb_audit *a);
 
+/* "SIGKILL" for 9; NULL for numbers without a name. */
+const char *gb_signal_name(int sig);
+
 /* A JSON string from bytes that may not be UTF-8 (bad bytes become U+FFFD). */
 json_t *gb_json_bytes(const char *s, size_t len);
 

@@ -375,7 +375,7 @@ int gb_run(const struct gb_run_opts *o)
 		if (got_signal && strcmp(reason, "signal") != 0) {
 			ev = gb_audit_event(r.audit, "interrupted");
 			json_object_set_new(ev, "signal", json_integer(got_signal));
-			json_object_set_new(ev, "signal_name", json_string(sigabbrev_np(got_signal)));
+			json_object_set_new(ev, "signal_name", json_string(gb_signal_name(got_signal)));
 			gb_audit_emit(r.audit, ev);
 			reason = "signal";
 			gb_cgroup_kill(r.cg);
