@@ -16,6 +16,13 @@ enum gb_event_type {
 	GB_EV_EXEC = 1,
 	GB_EV_FORK = 2,
 	GB_EV_EXIT = 3,
+	GB_EV_NET = 4,
+};
+
+enum gb_verdict {
+	GB_VERDICT_ALLOW = 0,
+	GB_VERDICT_DENY = 1,
+	GB_VERDICT_AUDIT = 2, /* audit mode: would be denied, allowed */
 };
 
 struct gb_event_hdr {
@@ -55,6 +62,19 @@ struct gb_exec_event {
 	__u16 args_len;
 	__u16 flags; /* GB_EXEC_* */
 	char data[GB_PATH_LEN * 2 + GB_ARGS_LEN];
+};
+
+/* A network decision (net.bpf.c). rule is the index of the deciding entry
+ * in network.connect (connect, sendmsg) or network.bind, or GB_NET_NO_RULE. */
+struct gb_net_event {
+	struct gb_event_hdr hdr;
+	__u8 op;      /* enum gb_net_op */
+	__u8 verdict; /* enum gb_verdict */
+	__u8 family;  /* AF_INET or AF_INET6, as the program saw it */
+	__u8 proto;   /* IPPROTO_TCP / IPPROTO_UDP / other */
+	__u16 port;   /* host byte order */
+	__u16 rule;
+	__u8 addr[16]; /* IPv6, or IPv4-mapped */
 };
 
 #endif

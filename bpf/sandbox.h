@@ -35,7 +35,7 @@ struct gb_sandbox {
 	__u64 id;          /* cgroup id; same as the key */
 	__u64 deadline_ns; /* bpf_ktime_get_ns() time the timebox ends; 0 = none */
 	__u32 mode;        /* GB_SB_MODE_* */
-	__u32 flags;       /* reserved, 0 */
+	__u32 flags;       /* GB_SB_* limit flags (net.h) */
 	__u64 lost;        /* events that could not be delivered (atomic add) */
 };
 

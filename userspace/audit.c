@@ -9,7 +9,11 @@
 #include <linux/types.h>
 #include <bpf/libbpf.h>
 #include "audit.h"
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include "../bpf/audit.h"
+#include "../bpf/net.h"
+#include "policy.h"
 #include "util.h"
 
 struct gb_audit {
@@ -19,6 +23,8 @@ struct gb_audit {
 	int64_t mono_to_real; /* add to a bpf_ktime_get_ns() time to get realtime */
 	struct ring_buffer *rb;
 	json_t *counts;
+	const struct gb_policy *policy;
+	json_t *binaries; /* pid -> binary path, from exec and fork events */
 	uint64_t lost_reported;
 	char comm[16];
 };
@@ -34,7 +40,8 @@ int gb_audit_open(struct gb_audit **out, const char *path, const char *sandbox,
 		return -ENOMEM;
 	a->sandbox = strdup(sandbox);
 	a->counts = json_object();
-	if (!a->sandbox || !a->counts) {
+	a->binaries = json_object();
+	if (!a->sandbox || !a->counts || !a->binaries) {
 		ret = -ENOMEM;
 		goto out_free;
 	}
@@ -56,6 +63,7 @@ int gb_audit_open(struct gb_audit **out, const char *path, const char *sandbox,
 	*out = a;
 	return 0;
 out_free:
+	json_decref(a->binaries);
 	json_decref(a->counts);
 	free(a->sandbox);
 	free(a);
@@ -175,6 +183,86 @@ const char *gb_signal_name(int sig)
 	return NULL;
 }
 
+void gb_audit_set_policy(struct gb_audit *a, const struct gb_policy *p)
+{
+	a->policy = p;
+}
+
+static void pid_key(char *buf, size_t len, uint32_t pid)
+{
+	snprintf(buf, len, "%u", pid);
+}
+
+/* The binary a sandboxed process runs, as learnt from its exec (or its
+ * parent's, for a fork that has not exec'd). */
+static json_t *binary_of(struct gb_audit *a, uint32_t pid)
+{
+	char k[16];
+	json_t *b;
+
+	pid_key(k, sizeof(k), pid);
+	b = json_object_get(a->binaries, k);
+	return b ? json_incref(b) : json_null();
+}
+
+static void binary_set(struct gb_audit *a, uint32_t pid, json_t *bin)
+{
+	char k[16];
+
+	pid_key(k, sizeof(k), pid);
+	json_object_set(a->binaries, k, bin);
+}
+
+static void binary_forget(struct gb_audit *a, uint32_t pid)
+{
+	char k[16];
+
+	pid_key(k, sizeof(k), pid);
+	json_object_del(a->binaries, k);
+}
+
+static const char *verdict_name(int v)
+{
+	return v == GB_VERDICT_ALLOW ? "allow" : v == GB_VERDICT_DENY ? "deny" : "audit";
+}
+
+static const char *proto_name(int p)
+{
+	return p == IPPROTO_TCP ? "tcp" : p == IPPROTO_UDP ? "udp" : p == 0 ? "any" : "other";
+}
+
+static json_t *net_event(struct gb_audit *a, const struct gb_net_event *x)
+{
+	const struct gb_net_list *list = NULL;
+	char buf[INET6_ADDRSTRLEN];
+	bool mapped;
+	json_t *ev;
+
+	ev = common(a, "network", x->hdr.ts_ns + a->mono_to_real, x->hdr.pid, x->hdr.ppid, x->hdr.uid,
+		    gb_json_bytes(x->hdr.comm, strnlen(x->hdr.comm, GB_COMM_LEN)));
+	json_object_set_new(ev, "limit", json_string("network"));
+	json_object_set_new(ev, "op", json_string(x->op == GB_NET_OP_CONNECT ? "connect" :
+						  x->op == GB_NET_OP_BIND ? "bind" : "sendmsg"));
+	mapped = !memcmp(x->addr, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12);
+	if (mapped)
+		inet_ntop(AF_INET, x->addr + 12, buf, sizeof(buf));
+	else
+		inet_ntop(AF_INET6, x->addr, buf, sizeof(buf));
+	json_object_set_new(ev, "addr", json_string(buf));
+	json_object_set_new(ev, "port", json_integer(x->port));
+	json_object_set_new(ev, "proto", json_string(proto_name(x->proto)));
+	json_object_set_new(ev, "family", json_string(x->family == AF_INET6 ? "inet6" : "inet"));
+	json_object_set_new(ev, "verdict", json_string(verdict_name(x->verdict)));
+	if (a->policy)
+		list = x->op == GB_NET_OP_BIND ? &a->policy->net_bind : &a->policy->net_connect;
+	if (list && x->rule != GB_NET_NO_RULE && x->rule < list->n && list->v[x->rule].raw)
+		json_object_set_new(ev, "rule", json_string(list->v[x->rule].raw));
+	else
+		json_object_set_new(ev, "rule", json_string("default"));
+	json_object_set_new(ev, "binary", binary_of(a, x->hdr.pid));
+	return ev;
+}
+
 static json_t *argv_array(const char *s, size_t len)
 {
 	json_t *arr = json_array();
@@ -205,6 +293,13 @@ static json_t *from_kernel(struct gb_audit *a, const void *data, size_t size)
 		ev = common(a, "fork", h->ts_ns + a->mono_to_real, h->pid, h->ppid, h->uid,
 			    gb_json_bytes(h->comm, strnlen(h->comm, GB_COMM_LEN)));
 		json_object_set_new(ev, "child_pid", json_integer(f->child_pid));
+		{
+			json_t *b = binary_of(a, h->pid);
+
+			if (!json_is_null(b))
+				binary_set(a, f->child_pid, b);
+			json_decref(b);
+		}
 		return ev;
 	}
 	case GB_EV_EXIT: {
@@ -225,6 +320,7 @@ static json_t *from_kernel(struct gb_audit *a, const void *data, size_t size)
 		} else {
 			json_object_set_new(ev, "code", json_integer((st >> 8) & 0xff));
 		}
+		binary_forget(a, h->pid);
 		return ev;
 	}
 	case GB_EV_EXEC: {
@@ -236,6 +332,7 @@ static json_t *from_kernel(struct gb_audit *a, const void *data, size_t size)
 		ev = common(a, "exec", h->ts_ns + a->mono_to_real, h->pid, h->ppid, h->uid,
 			    gb_json_bytes(h->comm, strnlen(h->comm, GB_COMM_LEN)));
 		json_object_set_new(ev, "binary", gb_json_bytes(x->data, x->path_len));
+		binary_set(a, h->pid, json_object_get(ev, "binary"));
 		json_object_set_new(ev, "argv", argv_array(x->data + x->path_len + x->cwd_len, x->args_len));
 		json_object_set_new(ev, "truncated", json_boolean(x->flags & GB_EXEC_ARGS_TRUNCATED));
 		json_object_set_new(ev, "cwd", gb_json_bytes(x->data + x->path_len, x->cwd_len));
@@ -243,6 +340,10 @@ static json_t *from_kernel(struct gb_audit *a, const void *data, size_t size)
 			json_object_set_new(ev, "path_truncated", json_true());
 		return ev;
 	}
+	case GB_EV_NET:
+		if (size < sizeof(struct gb_net_event))
+			return NULL;
+		return net_event(a, data);
 	}
 	return NULL;
 }
@@ -313,6 +414,7 @@ void gb_audit_close(struct gb_audit *a)
 		fclose(a->out);
 	else
 		fflush(a->out);
+	json_decref(a->binaries);
 	json_decref(a->counts);
 	free(a->sandbox);
 	free(a);

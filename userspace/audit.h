@@ -13,6 +13,9 @@ struct gb_audit;
 /* path: a file (appended to, created 0600) or "-" for stderr. */
 int gb_audit_open(struct gb_audit **out, const char *path, const char *sandbox,
 		  char *err, size_t errlen);
+struct gb_policy;
+/* The policy whose rule indexes decision events name (kept, not copied). */
+void gb_audit_set_policy(struct gb_audit *a, const struct gb_policy *p);
 /* Start consuming a sandbox ring buffer. */
 int gb_audit_attach_ring(struct gb_audit *a, int ring_fd);
 /* The epoll fd that becomes readable when the ring has data (-1 if none). */

@@ -53,6 +53,50 @@ int gb_cgroup2_mount(char *buf, size_t len)
 	return find_mount("cgroup2", NULL, buf, len);
 }
 
+/* Depth of the cgroup2 mount's root in the hierarchy: 0 unless glovebox
+ * runs in a cgroup namespace or the mount is of a subtree. */
+static int cgroup2_root_level(void)
+{
+	char line[4096], root[1024], type[64];
+	int level = 0;
+	FILE *f;
+
+	f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *sep = strstr(line, " - ");
+
+		if (!sep || sscanf(sep + 3, "%63s", type) != 1 || strcmp(type, "cgroup2") != 0)
+			continue;
+		if (sscanf(line, "%*s %*s %*s %1023s", root) != 1)
+			break;
+		for (char *c = root; *c; c++)
+			if (*c == '/' && c[1] && c[1] != '/')
+				level++;
+		break;
+	}
+	fclose(f);
+	return level;
+}
+
+int gb_cgroup_parent(char *buf, size_t len, int *level)
+{
+	char root[4096];
+	int ret;
+
+	ret = gb_cgroup2_mount(root, sizeof(root));
+	if (ret < 0)
+		return ret;
+	ret = gb_pathf(buf, len, "%s/" GB_CGROUP_PARENT, root);
+	if (ret < 0)
+		return ret;
+	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	*level = cgroup2_root_level() + 1;
+	return 0;
+}
+
 static bool v2_has_pids(const char *root)
 {
 	char p[4200], buf[512];

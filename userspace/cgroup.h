@@ -21,6 +21,10 @@ struct gb_cgroup {
 /* Where cgroup2 is mounted ("/sys/fs/cgroup" or "/sys/fs/cgroup/unified"). */
 int gb_cgroup2_mount(char *buf, size_t len);
 
+/* The cgroup every sandbox is created in (<cgroup2>/glovebox), created if
+ * missing; *level is its depth below the cgroup hierarchy's root. */
+int gb_cgroup_parent(char *buf, size_t len, int *level);
+
 /* How max_pids can be enforced here: "cgroup2 pids", "cgroup1 pids", or NULL. */
 const char *gb_cgroup_pids_mechanism(void);
 

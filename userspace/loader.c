@@ -17,22 +17,40 @@
 #include "log.h"
 #include "util.h"
 #include "audit.skel.h"
+#include "net.skel.h"
+#include "cgroup.h"
 
 /* Every BPF object glovebox loads. Each opens its skeleton and returns the
  * bpf_object; maps with the same name are shared through the pin dir. */
+struct gb_load_ctx {
+	int cgroup_fd;      /* the cgroup above every sandbox */
+	int sandbox_level;  /* its depth below the cgroup2 root, plus one */
+};
+
 struct gb_object {
 	const char *name;
 	void *(*open)(const struct bpf_object_open_opts *opts);
 	void (*destroy)(void *skel);
 	struct bpf_object *(*obj)(void *skel);
+	/* Set read-only data between open and load (may be NULL). */
+	void (*configure)(void *skel, const struct gb_load_ctx *ctx);
 };
 
 static void *audit_open(const struct bpf_object_open_opts *o) { return gb_audit__open_opts(o); }
 static void audit_destroy(void *s) { gb_audit__destroy(s); }
 static struct bpf_object *audit_obj(void *s) { return ((struct gb_audit *)s)->obj; }
 
+static void *net_open(const struct bpf_object_open_opts *o) { return gb_net__open_opts(o); }
+static void net_destroy(void *s) { gb_net__destroy(s); }
+static struct bpf_object *net_obj(void *s) { return ((struct gb_net *)s)->obj; }
+static void net_configure(void *s, const struct gb_load_ctx *ctx)
+{
+	((struct gb_net *)s)->rodata->sandbox_level = ctx->sandbox_level;
+}
+
 static const struct gb_object gb_objects[] = {
-	{ "audit", audit_open, audit_destroy, audit_obj },
+	{ "audit", audit_open, audit_destroy, audit_obj, NULL },
+	{ "net", net_open, net_destroy, net_obj, net_configure },
 };
 
 #define N_OBJECTS (sizeof(gb_objects) / sizeof(gb_objects[0]))
@@ -88,7 +106,23 @@ static bool pins_complete(const char *dir)
 	return access(p, F_OK) == 0;
 }
 
-static int load_object(const struct gb_object *o, const char *dir, char *err, size_t errlen)
+static struct bpf_link *attach(struct bpf_program *prog, const struct gb_load_ctx *ctx)
+{
+	switch (bpf_program__type(prog)) {
+	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+	case BPF_PROG_TYPE_CGROUP_SOCK:
+	case BPF_PROG_TYPE_CGROUP_SKB:
+	case BPF_PROG_TYPE_CGROUP_DEVICE:
+	case BPF_PROG_TYPE_CGROUP_SYSCTL:
+	case BPF_PROG_TYPE_CGROUP_SOCKOPT:
+		return bpf_program__attach_cgroup(prog, ctx->cgroup_fd);
+	default:
+		return bpf_program__attach(prog);
+	}
+}
+
+static int load_object(const struct gb_object *o, const struct gb_load_ctx *ctx, const char *dir,
+		       char *err, size_t errlen)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = dir);
 	struct bpf_program *prog;
@@ -104,6 +138,8 @@ static int load_object(const struct gb_object *o, const char *dir, char *err, si
 		return ret;
 	}
 	obj = o->obj(skel);
+	if (o->configure)
+		o->configure(skel, ctx);
 	ret = bpf_object__load(obj);
 	if (ret < 0) {
 		snprintf(err, errlen, "cannot load BPF object '%s': %s (run with -v for the verifier log)",
@@ -111,7 +147,7 @@ static int load_object(const struct gb_object *o, const char *dir, char *err, si
 		goto out_destroy;
 	}
 	bpf_object__for_each_program(prog, obj) {
-		struct bpf_link *link = bpf_program__attach(prog);
+		struct bpf_link *link = attach(prog, ctx);
 
 		if (!link) {
 			ret = -errno;
@@ -145,10 +181,11 @@ static int open_pinned_map(const char *dir, const char *name, int *fd)
 
 int gb_bpf_open(struct gb_bpf *b, char *err, size_t errlen)
 {
-	char p[512];
+	struct gb_load_ctx ctx = { .cgroup_fd = -1 };
+	char p[512], cgparent[4096];
 	int lockfd, ret;
 
-	b->sandboxes_fd = b->rings_fd = -1;
+	b->sandboxes_fd = b->rings_fd = b->net_rules_fd = -1;
 	b->loaded_now = 0;
 	gb_pathf(b->pin_dir, sizeof(b->pin_dir), GB_PIN_ROOT "/%s", GB_BPF_BUILD);
 
@@ -177,13 +214,27 @@ int gb_bpf_open(struct gb_bpf *b, char *err, size_t errlen)
 			snprintf(err, errlen, "cannot create '%s': %s", b->pin_dir, strerror(-ret));
 			goto out_unlock;
 		}
+		ret = gb_cgroup_parent(cgparent, sizeof(cgparent), &ctx.sandbox_level);
+		if (ret < 0) {
+			snprintf(err, errlen, "cannot create the glovebox cgroup: %s", strerror(-ret));
+			goto out_unlock;
+		}
+		ctx.sandbox_level += 1;
+		ctx.cgroup_fd = open(cgparent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (ctx.cgroup_fd < 0) {
+			ret = -errno;
+			snprintf(err, errlen, "cannot open cgroup '%s': %s", cgparent, strerror(-ret));
+			goto out_unlock;
+		}
 		for (size_t i = 0; i < N_OBJECTS; i++) {
-			ret = load_object(&gb_objects[i], b->pin_dir, err, errlen);
+			ret = load_object(&gb_objects[i], &ctx, b->pin_dir, err, errlen);
 			if (ret < 0) {
 				remove_pins(b->pin_dir);
+				close(ctx.cgroup_fd);
 				goto out_unlock;
 			}
 		}
+		close(ctx.cgroup_fd);
 		gb_pathf(p, sizeof(p), "%s/complete", b->pin_dir);
 		/* bpffs only holds BPF objects: mark completion with a pinned map. */
 		ret = bpf_map_create(BPF_MAP_TYPE_ARRAY, "gb_complete", 4, 4, 1, NULL);
@@ -203,6 +254,8 @@ int gb_bpf_open(struct gb_bpf *b, char *err, size_t errlen)
 	ret = open_pinned_map(b->pin_dir, "gb_sandboxes", &b->sandboxes_fd);
 	if (!ret)
 		ret = open_pinned_map(b->pin_dir, "gb_rings", &b->rings_fd);
+	if (!ret)
+		ret = open_pinned_map(b->pin_dir, "gb_net_rules", &b->net_rules_fd);
 	if (ret < 0) {
 		snprintf(err, errlen, "cannot open pinned maps in '%s': %s", b->pin_dir, strerror(-ret));
 		gb_bpf_close(b);
@@ -218,7 +271,9 @@ void gb_bpf_close(struct gb_bpf *b)
 		close(b->sandboxes_fd);
 	if (b->rings_fd >= 0)
 		close(b->rings_fd);
-	b->sandboxes_fd = b->rings_fd = -1;
+	if (b->net_rules_fd >= 0)
+		close(b->net_rules_fd);
+	b->sandboxes_fd = b->rings_fd = b->net_rules_fd = -1;
 }
 
 int gb_bpf_sandbox_add(struct gb_bpf *b, const struct gb_sandbox *sb, int *ring_fd)

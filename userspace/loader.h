@@ -18,6 +18,7 @@
 struct gb_bpf {
 	int sandboxes_fd;
 	int rings_fd;
+	int net_rules_fd;
 	char pin_dir[256];
 	int loaded_now; /* 1 if this process loaded the programs */
 };

@@ -17,6 +17,7 @@
 #include "audit.h"
 #include "cgroup.h"
 #include "loader.h"
+#include "net.h"
 #include "log.h"
 #include "policy.h"
 #include "run.h"
@@ -57,8 +58,11 @@ static void limits_plan(const struct gb_policy *p, struct limit_state *ls)
 		case GB_LIMIT_TIME:
 			ls[l].mechanism = "timer + cgroup.kill";
 			break;
+		case GB_LIMIT_NETWORK:
+			ls[l].mechanism = "cgroup sock_addr BPF";
+			break;
 		default:
-			/* File, exec and network rules: no backend in this build yet. */
+			/* File and exec rules: no backend in this build yet. */
 			break;
 		}
 		if (audit && l != GB_LIMIT_PROCESS)
@@ -156,6 +160,7 @@ struct sandbox_run {
 	bool bpf_open;
 	struct gb_cgroup *cg;
 	bool registered;
+	bool net_rules;
 	struct gb_audit *audit;
 	int ring_fd;
 	int epfd;
@@ -272,12 +277,20 @@ int gb_run(const struct gb_run_opts *o)
 	sb.id = sb_id;
 	sb.mode = r.policy->mode == GB_MODE_AUDIT ? GB_SB_MODE_AUDIT : GB_SB_MODE_ENFORCE;
 	sb.deadline_ns = r.policy->mode == GB_MODE_ENFORCE ? deadline_ns : 0;
+	sb.flags = gb_net_sandbox_flags(r.policy);
+	ret = gb_net_rules_add(r.bpf.net_rules_fd, sb_id, r.policy, err, sizeof(err));
+	if (ret < 0) {
+		gb_err("%s", err);
+		goto out_teardown;
+	}
+	r.net_rules = true;
 	ret = gb_bpf_sandbox_add(&r.bpf, &sb, &r.ring_fd);
 	if (ret < 0) {
 		gb_err("cannot register sandbox '%s' in the BPF maps: %s", r.name, strerror(-ret));
 		goto out_teardown;
 	}
 	r.registered = true;
+	gb_audit_set_policy(r.audit, r.policy);
 	ret = gb_audit_attach_ring(r.audit, r.ring_fd);
 	if (ret < 0) {
 		gb_err("cannot read the audit ring buffer: %s", strerror(-ret));
@@ -421,6 +434,8 @@ out_cleanup:
 			gb_warn("cannot remove sandbox '%s' from the BPF maps", r.name);
 		r.registered = false;
 	}
+	if (r.net_rules)
+		gb_net_rules_del(r.bpf.net_rules_fd, sb_id, r.policy);
 	if (r.cg) {
 		char path[4200];
 

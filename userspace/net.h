@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* network.connect / network.bind compiled into the gb_net_rules LPM trie
+ * (format in bpf/net.h), enforced by bpf/net.bpf.c on both backends. */
+#ifndef GLOVEBOX_NET_USER_H
+#define GLOVEBOX_NET_USER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "policy.h"
+
+/* GB_SB_NET_* flags for the sandbox entry. */
+uint32_t gb_net_sandbox_flags(const struct gb_policy *p);
+
+/* Insert the sandbox's rules. On failure nothing is left in the map and err
+ * says which entry could not be compiled. */
+int gb_net_rules_add(int map_fd, uint64_t sandbox, const struct gb_policy *p,
+		     char *err, size_t errlen);
+
+/* Remove them (missing entries are not an error). */
+int gb_net_rules_del(int map_fd, uint64_t sandbox, const struct gb_policy *p);
+
+/* For tests: the entries as they would be inserted, for one op. */
+struct gb_net_entry;
+int gb_net_compile(const struct gb_net_list *list, int op, uint64_t sandbox,
+		   struct gb_net_entry **out, size_t *n, char *err, size_t errlen);
+
+#endif
