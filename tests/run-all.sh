@@ -46,8 +46,11 @@ if [ "$(id -u)" != 0 ]; then
 	echo "SKIP: integration tests need root (cgroups, BPF)"
 	S=$((S + 1))
 else
-	run_suite "integration" env GLOVEBOX=./glovebox tests/integration/test_run.sh
-	run_suite "integration (asan+ubsan)" env GLOVEBOX="$out/asan/glovebox" tests/integration/test_run.sh
+	for t in tests/integration/test_*.sh; do
+		n=$(basename "$t" .sh)
+		run_suite "integration/$n" env GLOVEBOX=./glovebox "$t"
+		run_suite "integration/$n (asan+ubsan)" env GLOVEBOX="$out/asan/glovebox" "$t"
+	done
 fi
 
 echo "== summary"
