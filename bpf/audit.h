@@ -17,6 +17,7 @@ enum gb_event_type {
 	GB_EV_FORK = 2,
 	GB_EV_EXIT = 3,
 	GB_EV_NET = 4,
+	GB_EV_SYS = 5, /* struct gb_sys_event, sysaudit.h */
 };
 
 enum gb_verdict {

@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include "../bpf/audit.h"
 #include "../bpf/net.h"
+#include "../bpf/sysaudit.h"
 #include "policy.h"
 #include "util.h"
 
@@ -263,6 +264,193 @@ static json_t *net_event(struct gb_audit *a, const struct gb_net_event *x)
 	return ev;
 }
 
+
+struct sys_info {
+	int nr;
+	const char *name;
+	char kind;     /* f = file, x = exec, p = process */
+	const char *op; /* for files; NULL = from the open flags */
+	signed char dfd, dfd2; /* argument index of the dirfd for path / path2, -1 = cwd */
+};
+
+static const struct sys_info sys_table[] = {
+	{ 2, "open", 'f', NULL, -1, -1 },	{ 257, "openat", 'f', NULL, 0, -1 },
+	{ 437, "openat2", 'f', NULL, 0, -1 },	{ 85, "creat", 'f', "create", -1, -1 },
+	{ 59, "execve", 'x', "exec", -1, -1 },	{ 322, "execveat", 'x', "exec", 0, -1 },
+	{ 87, "unlink", 'f', "delete", -1, -1 }, { 84, "rmdir", 'f', "delete", -1, -1 },
+	{ 83, "mkdir", 'f', "mkdir", -1, -1 },	{ 76, "truncate", 'f', "truncate", -1, -1 },
+	{ 90, "chmod", 'f', "chmod", -1, -1 },	{ 133, "mknod", 'f', "mknod", -1, -1 },
+	{ 263, "unlinkat", 'f', "delete", 0, -1 }, { 258, "mkdirat", 'f', "mkdir", 0, -1 },
+	{ 268, "fchmodat", 'f', "chmod", 0, -1 }, { 452, "fchmodat2", 'f', "chmod", 0, -1 },
+	{ 259, "mknodat", 'f', "mknod", 0, -1 }, { 82, "rename", 'f', "rename", -1, -1 },
+	{ 86, "link", 'f', "link", -1, -1 },	{ 88, "symlink", 'f', "symlink", -2, -1 },
+	{ 264, "renameat", 'f', "rename", 0, 2 }, { 316, "renameat2", 'f', "rename", 0, 2 },
+	{ 265, "linkat", 'f', "link", 0, 2 },	{ 266, "symlinkat", 'f', "symlink", -2, 1 },
+	{ 165, "mount", 'p', NULL, -1, -1 },	{ 161, "chroot", 'p', NULL, -1, -1 },
+	{ 155, "pivot_root", 'p', NULL, -1, -1 }, { 166, "umount2", 'p', NULL, -1, -1 },
+	{ 101, "ptrace", 'p', NULL, -1, -1 },	{ 321, "bpf", 'p', NULL, -1, -1 },
+	{ 272, "unshare", 'p', NULL, -1, -1 },	{ 308, "setns", 'p', NULL, -1, -1 },
+	{ 41, "socket", 'p', NULL, -1, -1 },	{ 175, "init_module", 'p', NULL, -1, -1 },
+	{ 313, "finit_module", 'p', NULL, -1, -1 }, { 176, "delete_module", 'p', NULL, -1, -1 },
+	{ 246, "kexec_load", 'p', NULL, -1, -1 }, { 320, "kexec_file_load", 'p', NULL, -1, -1 },
+	{ 298, "perf_event_open", 'p', NULL, -1, -1 }, { 310, "process_vm_readv", 'p', NULL, -1, -1 },
+	{ 311, "process_vm_writev", 'p', NULL, -1, -1 }, { 62, "kill", 'p', NULL, -1, -1 },
+	{ 200, "tkill", 'p', NULL, -1, -1 },	{ 234, "tgkill", 'p', NULL, -1, -1 },
+	{ 428, "open_tree", 'p', NULL, -1, -1 }, { 429, "move_mount", 'p', NULL, -1, -1 },
+	{ 430, "fsopen", 'p', NULL, -1, -1 },	{ 432, "fsmount", 'p', NULL, -1, -1 },
+	{ 56, "clone", 'p', NULL, -1, -1 },	{ 304, "open_by_handle_at", 'p', NULL, -1, -1 },
+};
+
+static const struct sys_info *sys_lookup(uint32_t nr)
+{
+	for (size_t i = 0; i < sizeof(sys_table) / sizeof(sys_table[0]); i++)
+		if ((uint32_t)sys_table[i].nr == nr)
+			return &sys_table[i];
+	return NULL;
+}
+
+/* Join a relative path to a directory and fold ".", ".." and "//". */
+static char *join_path(const char *dir, size_t dlen, const char *rel, size_t rlen)
+{
+	char *buf = malloc(dlen + rlen + 3), *out;
+	size_t o = 0;
+
+	if (!buf)
+		return NULL;
+	out = malloc(dlen + rlen + 3);
+	if (!out) {
+		free(buf);
+		return NULL;
+	}
+	memcpy(buf, dir, dlen);
+	buf[dlen] = '/';
+	memcpy(buf + dlen + 1, rel, rlen);
+	buf[dlen + 1 + rlen] = '\0';
+	for (char *c = buf; *c;) {
+		char *end = strchr(c, '/');
+		size_t n = end ? (size_t)(end - c) : strlen(c);
+
+		if (n == 0 || (n == 1 && c[0] == '.')) {
+			/* skip */
+		} else if (n == 2 && c[0] == '.' && c[1] == '.') {
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--;
+		} else {
+			out[o++] = '/';
+			memcpy(out + o, c, n);
+			o += n;
+		}
+		c += n;
+		if (*c == '/')
+			c++;
+	}
+	if (o == 0)
+		out[o++] = '/';
+	out[o] = '\0';
+	free(buf);
+	return out;
+}
+
+/* The path argument as an absolute path when it can be known. */
+static json_t *sys_path(const struct gb_sys_event *x, const char *p, size_t len, int dfd_arg,
+			json_t *ev, const char *dirfd_key)
+{
+	const char *cwd = x->data + GB_SYS_PATH * 2;
+	bool at_cwd = dfd_arg < 0 || (int)x->args[dfd_arg] == -100 /* AT_FDCWD */;
+	json_t *j;
+	char *abs;
+
+	if (len == 0 || p[0] == '/' || dfd_arg == -2 || !(x->flags & GB_SYS_CWD) || !at_cwd) {
+		if (len && p[0] != '/' && dfd_arg >= 0 && !at_cwd)
+			json_object_set_new(ev, dirfd_key, json_integer((json_int_t)(int)x->args[dfd_arg]));
+		return gb_json_bytes(p, len);
+	}
+	abs = join_path(cwd, x->cwd_len, p, len);
+	if (!abs)
+		return gb_json_bytes(p, len);
+	j = gb_json_bytes(abs, strlen(abs));
+	free(abs);
+	return j;
+}
+
+static const char *open_op(uint64_t flags)
+{
+	if (flags & 0100 /* O_CREAT */)
+		return "create";
+	if ((flags & 3) || (flags & 01000 /* O_TRUNC */))
+		return "write";
+	return "read";
+}
+
+static json_t *sys_event(struct gb_audit *a, const struct gb_sys_event *x)
+{
+	const struct sys_info *si = sys_lookup(x->nr);
+	bool denied = x->flags & GB_SYS_DENIED;
+	const char *event, *limit, *op;
+	json_t *ev, *path = NULL;
+
+	if (!si)
+		return NULL;
+	event = si->kind == 'f' ? "file" : si->kind == 'x' ? "exec_decision" : "process";
+	limit = si->kind == 'f' ? "filesystem" : si->kind == 'x' ? "exec" : "process";
+	op = si->kind == 'p' ? si->name : si->op ? si->op : open_op(x->open_flags);
+	if (x->nr == 263 && (x->args[2] & 0x200)) /* unlinkat(AT_REMOVEDIR) */
+		op = "delete";
+	ev = common(a, event, x->hdr.ts_ns + a->mono_to_real, x->hdr.pid, x->hdr.ppid, x->hdr.uid,
+		    gb_json_bytes(x->hdr.comm, strnlen(x->hdr.comm, GB_COMM_LEN)));
+	json_object_set_new(ev, "limit", json_string(limit));
+	json_object_set_new(ev, "op", json_string(op));
+	json_object_set_new(ev, "syscall", json_string(si->name));
+	if (x->path_len) {
+		path = sys_path(x, x->data, x->path_len, si->dfd, ev, "dirfd");
+		json_object_set_new(ev, "path", path);
+	}
+	if (x->path2_len)
+		json_object_set_new(ev, "target", sys_path(x, x->data + GB_SYS_PATH, x->path2_len, si->dfd2,
+							   ev, "target_dirfd"));
+	switch (x->nr) {
+	case 101: /* ptrace(request, pid) */
+		json_object_set_new(ev, "target_pid", json_integer(x->args[1]));
+		break;
+	case 62: case 200: /* kill(pid, sig), tkill(tid, sig) */
+		json_object_set_new(ev, "target_pid", json_integer(x->args[0]));
+		json_object_set_new(ev, "signal", json_integer(x->args[1]));
+		break;
+	case 234: /* tgkill(tgid, tid, sig) */
+		json_object_set_new(ev, "target_pid", json_integer(x->args[0]));
+		json_object_set_new(ev, "signal", json_integer(x->args[2]));
+		break;
+	case 310: case 311:
+		json_object_set_new(ev, "target_pid", json_integer(x->args[0]));
+		break;
+	case 41: /* socket(domain, type, protocol) */
+		json_object_set_new(ev, "domain", json_integer(x->args[0]));
+		json_object_set_new(ev, "type", json_integer(x->args[1] & 0xf));
+		break;
+	case 272: case 56: /* unshare(flags), clone(flags, ...) */
+		json_object_set_new(ev, "flags", json_integer(x->args[0]));
+		break;
+	case 321: /* bpf(cmd, ...) */
+		json_object_set_new(ev, "cmd", json_integer(x->args[0]));
+		break;
+	}
+	json_object_set_new(ev, "verdict", json_string(denied ? "deny" : "allow"));
+	if (denied) {
+		int e = -x->ret;
+
+		json_object_set_new(ev, "errno", json_string(e == 13 ? "EACCES" : e == 1 ? "EPERM" : "other"));
+	}
+	if (si->kind == 'p')
+		json_object_set_new(ev, "rule", json_string("sandbox boundary"));
+	else
+		json_object_set_new(ev, "rule", json_string(
+			a->policy && path ? gb_policy_rule_for(a->policy, json_string_value(path),
+							       si->kind == 'x' ? "exec" : op, denied) : "default"));
+	json_object_set_new(ev, "binary", binary_of(a, x->hdr.pid));
+	return ev;
+}
 static json_t *argv_array(const char *s, size_t len)
 {
 	json_t *arr = json_array();
@@ -344,6 +532,10 @@ static json_t *from_kernel(struct gb_audit *a, const void *data, size_t size)
 		if (size < sizeof(struct gb_net_event))
 			return NULL;
 		return net_event(a, data);
+	case GB_EV_SYS:
+		if (size < offsetof(struct gb_sys_event, data) + GB_SYS_PATH * 2)
+			return NULL;
+		return sys_event(a, data);
 	}
 	return NULL;
 }

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mount.h>
@@ -18,6 +19,8 @@
 #include "util.h"
 #include "audit.skel.h"
 #include "net.skel.h"
+#include "sysaudit.skel.h"
+#include "../bpf/sysaudit.h"
 #include "cgroup.h"
 
 /* Every BPF object glovebox loads. Each opens its skeleton and returns the
@@ -34,6 +37,8 @@ struct gb_object {
 	struct bpf_object *(*obj)(void *skel);
 	/* Set read-only data between open and load (may be NULL). */
 	void (*configure)(void *skel, const struct gb_load_ctx *ctx);
+	/* Programs are pinned, not attached: attached while a sandbox needs them. */
+	bool on_demand;
 };
 
 static void *audit_open(const struct bpf_object_open_opts *o) { return gb_audit__open_opts(o); }
@@ -48,10 +53,17 @@ static void net_configure(void *s, const struct gb_load_ctx *ctx)
 	((struct gb_net *)s)->rodata->sandbox_level = ctx->sandbox_level;
 }
 
+static void *sys_open(const struct bpf_object_open_opts *o) { return gb_sysaudit__open_opts(o); }
+static void sys_destroy(void *s) { gb_sysaudit__destroy(s); }
+static struct bpf_object *sys_obj(void *s) { return ((struct gb_sysaudit *)s)->obj; }
+
 static const struct gb_object gb_objects[] = {
-	{ "audit", audit_open, audit_destroy, audit_obj, NULL },
-	{ "net", net_open, net_destroy, net_obj, net_configure },
+	{ "audit", audit_open, audit_destroy, audit_obj, NULL, false },
+	{ "net", net_open, net_destroy, net_obj, net_configure, false },
+	{ "sysaudit", sys_open, sys_destroy, sys_obj, NULL, true },
 };
+
+#define SYSAUDIT_PROG "tp_sys_exit"
 
 #define N_OBJECTS (sizeof(gb_objects) / sizeof(gb_objects[0]))
 
@@ -147,7 +159,18 @@ static int load_object(const struct gb_object *o, const struct gb_load_ctx *ctx,
 		goto out_destroy;
 	}
 	bpf_object__for_each_program(prog, obj) {
-		struct bpf_link *link = attach(prog, ctx);
+		struct bpf_link *link;
+
+		if (o->on_demand) {
+			gb_pathf(p, sizeof(p), "%s/prog_%s", dir, bpf_program__name(prog));
+			ret = bpf_program__pin(prog, p);
+			if (ret < 0) {
+				snprintf(err, errlen, "cannot pin BPF program '%s': %s", p, strerror(-ret));
+				goto out_destroy;
+			}
+			continue;
+		}
+		link = attach(prog, ctx);
 
 		if (!link) {
 			ret = -errno;
@@ -357,5 +380,107 @@ int gb_bpf_unload(char *err, size_t errlen)
 	closedir(d);
 out_close:
 	close(lockfd);
+	return ret;
+}
+
+static int lock_pins(void)
+{
+	int fd = open(GB_PIN_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX) < 0) {
+		int ret = -errno;
+
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+int gb_bpf_sysaudit_acquire(struct gb_bpf *b, char *err, size_t errlen)
+{
+	char link[512], prog[512];
+	int lockfd, prog_fd, link_fd, ret = 0;
+
+	gb_pathf(link, sizeof(link), "%s/link_" SYSAUDIT_PROG, b->pin_dir);
+	gb_pathf(prog, sizeof(prog), "%s/prog_" SYSAUDIT_PROG, b->pin_dir);
+	lockfd = lock_pins();
+	if (lockfd < 0) {
+		snprintf(err, errlen, "cannot lock '%s': %s", GB_PIN_ROOT, strerror(-lockfd));
+		return lockfd;
+	}
+	if (access(link, F_OK) == 0)
+		goto out_unlock;
+	prog_fd = bpf_obj_get(prog);
+	if (prog_fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot open BPF program '%s': %s", prog, strerror(-ret));
+		goto out_unlock;
+	}
+	link_fd = bpf_raw_tracepoint_open(NULL, prog_fd);
+	if (link_fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot attach the sys_exit tracepoint: %s", strerror(-ret));
+	} else if (bpf_obj_pin(link_fd, link) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot pin BPF link '%s': %s", link, strerror(-ret));
+	}
+	if (link_fd >= 0)
+		close(link_fd);
+	close(prog_fd);
+out_unlock:
+	close(lockfd);
+	return ret;
+}
+
+void gb_bpf_sysaudit_release(struct gb_bpf *b)
+{
+	struct gb_sandbox sb;
+	uint64_t key, *prev = NULL;
+	char link[512];
+	int lockfd;
+
+	lockfd = lock_pins();
+	if (lockfd < 0)
+		return;
+	while (bpf_map_get_next_key(b->sandboxes_fd, prev, &key) == 0) {
+		if (bpf_map_lookup_elem(b->sandboxes_fd, &key, &sb) == 0 && (sb.flags & GB_SB_SYSAUDIT))
+			goto out_unlock; /* still needed */
+		prev = &key;
+	}
+	gb_pathf(link, sizeof(link), "%s/link_" SYSAUDIT_PROG, b->pin_dir);
+	unlink(link); /* the last reference: detaches */
+out_unlock:
+	close(lockfd);
+}
+
+int gb_bpf_sys_reads(struct gb_bpf *b, uint64_t id, uint64_t *reads, bool remove)
+{
+	char p[512];
+	int fd, ncpu, ret = 0;
+	uint64_t *v;
+
+	*reads = 0;
+	gb_pathf(p, sizeof(p), "%s/gb_sys_reads", b->pin_dir);
+	fd = bpf_obj_get(p);
+	if (fd < 0)
+		return -errno;
+	ncpu = libbpf_num_possible_cpus();
+	v = ncpu > 0 ? calloc((size_t)ncpu, sizeof(*v)) : NULL;
+	if (!v) {
+		close(fd);
+		return -ENOMEM;
+	}
+	if (bpf_map_lookup_elem(fd, &id, v) == 0) {
+		for (int i = 0; i < ncpu; i++)
+			*reads += v[i];
+	} else if (errno != ENOENT) {
+		ret = -errno;
+	}
+	if (remove)
+		bpf_map_delete_elem(fd, &id);
+	free(v);
+	close(fd);
 	return ret;
 }

@@ -10,6 +10,7 @@
 #ifndef GLOVEBOX_LOADER_H
 #define GLOVEBOX_LOADER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/types.h>
@@ -34,6 +35,16 @@ int gb_bpf_sandbox_add(struct gb_bpf *b, const struct gb_sandbox *sb, int *ring_
 /* Remove both entries; missing entries are not an error. */
 int gb_bpf_sandbox_del(struct gb_bpf *b, uint64_t id);
 int gb_bpf_sandbox_get(struct gb_bpf *b, uint64_t id, struct gb_sandbox *sb);
+
+/* The syscall decision tracepoint (bpf/sysaudit.bpf.c) is attached only
+ * while a sandbox with GB_SB_SYSAUDIT is registered: acquire attaches it if
+ * needed; release (after the sandbox's entry is gone) detaches it when no
+ * registered sandbox needs it any more. */
+int gb_bpf_sysaudit_acquire(struct gb_bpf *b, char *err, size_t errlen);
+void gb_bpf_sysaudit_release(struct gb_bpf *b);
+
+/* Allowed read-only opens counted for a sandbox; remove deletes the entry. */
+int gb_bpf_sys_reads(struct gb_bpf *b, uint64_t id, uint64_t *reads, bool remove);
 
 /* Remove every pinned program, link and map of every build (`glovebox
  * unload`). Fails with -EBUSY while any sandbox is registered. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "backend.h"
 #include "cgroup.h"
 #include "loader.h"
 #include "log.h"
@@ -25,7 +26,7 @@ static const char usage_text[] =
 	"commands:\n"
 	"  run [OPTIONS] -- CMD [ARGS...]   run CMD in a new sandbox\n"
 	"  check FILE...                    validate policy files\n"
-	"  doctor                           what this host can enforce\n"
+	"  doctor [--json]                  what this host can enforce, per limit\n"
 	"  unload                           remove glovebox's pinned BPF programs\n"
 	"  version                          print the version\n"
 	"\n"
@@ -36,6 +37,7 @@ static const char usage_text[] =
 	"  -a, --audit FILE|-      append the audit stream to FILE, - for stderr (default: -)\n"
 	"  -m, --mode MODE         enforce or audit (default: the policy's)\n"
 	"  -t, --timeout DUR       timebox, e.g. 500ms, 30s, 10m, 1h (overrides time.wall)\n"
+	"  -b, --backend NAME      auto, lsm (BPF LSM) or landlock (default: auto)\n"
 	"      --allow-degraded    run even if some declared limits cannot be enforced\n"
 	"\n"
 	"exit status of run: the command's; 128+N if it died of signal N; 124 if the\n"
@@ -63,6 +65,7 @@ static int cmd_run(int argc, char **argv)
 		{ "mode", required_argument, NULL, 'm' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "allow-degraded", no_argument, NULL, 'D' },
+		{ "backend", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -70,7 +73,7 @@ static int cmd_run(int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+p:w:n:a:m:t:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+p:w:n:a:m:t:b:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			o.policy = optarg;
@@ -104,6 +107,16 @@ static int cmd_run(int argc, char **argv)
 		case 'D':
 			o.allow_degraded = true;
 			break;
+		case 'b': {
+			enum gb_backend b;
+
+			if (gb_backend_parse(optarg, &b) < 0) {
+				gb_err("invalid --backend '%s': expected auto, lsm or landlock", optarg);
+				return GB_EXIT_FAILURE;
+			}
+			o.backend = b;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -195,6 +208,13 @@ int main(int argc, char **argv)
 		return cmd_check(argc - i, argv + i);
 	if (!strcmp(argv[i], "unload"))
 		return cmd_unload();
+	if (!strcmp(argv[i], "doctor")) {
+		if (argc - i > 2 || (argc - i == 2 && strcmp(argv[i + 1], "--json") != 0)) {
+			gb_err("usage: glovebox doctor [--json]");
+			return EXIT_USAGE;
+		}
+		return gb_doctor(argc - i == 2);
+	}
 	if (!strcmp(argv[i], "version")) {
 		printf("glovebox %s\n", GB_VERSION);
 		return 0;

@@ -1418,3 +1418,44 @@ void gb_policy_free(struct gb_policy *p)
 	free(p->name);
 	free(p);
 }
+
+/* path is under (or is) rule. */
+static bool path_under(const char *path, const char *rule)
+{
+	size_t n = strlen(rule);
+
+	if (n == 1 && rule[0] == '/')
+		return true;
+	return strncmp(path, rule, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+static const struct gb_path_rule *deepest(const struct gb_path_list *l, const char *path,
+					  const struct gb_path_rule *best)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (path_under(path, l->v[i].path) &&
+		    (!best || strlen(l->v[i].path) > strlen(best->path)))
+			best = &l->v[i];
+	return best;
+}
+
+const char *gb_policy_rule_for(const struct gb_policy *p, const char *path, const char *op,
+			       bool denied)
+{
+	const struct gb_path_rule *r = deepest(&p->fs_deny, path, NULL);
+
+	if (r)
+		return r->raw;
+	if (denied)
+		return "default";
+	if (!strcmp(op, "exec")) {
+		r = deepest(&p->fs_exec, path, NULL);
+	} else if (!strcmp(op, "read")) {
+		r = deepest(&p->fs_read, path, NULL);
+		r = deepest(&p->fs_write, path, r);
+		r = deepest(&p->fs_exec, path, r);
+	} else {
+		r = deepest(&p->fs_write, path, NULL);
+	}
+	return r ? r->raw : "default";
+}

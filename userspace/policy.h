@@ -107,6 +107,13 @@ int gb_parse_duration(const char *s, uint64_t *ns);
  * message (without location) in err. */
 int gb_parse_net_rule(const char *s, struct gb_net_rule *r, char *err, size_t errlen);
 
+/* The policy entry (as written) that decides access op ("read", "write",
+ * "create", "delete", "exec", ...) to the absolute path: a matching deny
+ * entry if any, else for an allowed access the deepest entry allowing it;
+ * "default" when no entry applies. */
+const char *gb_policy_rule_for(const struct gb_policy *p, const char *path, const char *op,
+			       bool denied);
+
 const char *gb_limit_name(enum gb_limit l);     /* "filesystem", "exec", "network", "process", "time" */
 const char *gb_mode_name(enum gb_mode m);       /* "enforce", "audit" */
 

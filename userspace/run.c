@@ -15,9 +15,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "audit.h"
+#include "backend.h"
 #include "cgroup.h"
 #include "loader.h"
 #include "net.h"
+#include "../bpf/sysaudit.h"
+#include "landlock.h"
+#include "seccomp.h"
 #include "log.h"
 #include "policy.h"
 #include "run.h"
@@ -33,54 +37,18 @@ static void on_signal(int sig)
 	got_signal = sig;
 }
 
-/* What enforces one limit in this run. */
-struct limit_state {
-	bool declared;
-	const char *status;    /* "enforce", "audit", "unenforced", "undeclared" */
-	const char *mechanism; /* or NULL */
-};
-
-static void limits_plan(const struct gb_policy *p, struct limit_state *ls)
-{
-	bool audit = p->mode == GB_MODE_AUDIT;
-
-	for (int l = 0; l < GB_LIMIT__COUNT; l++) {
-		ls[l].declared = p->declared[l];
-		ls[l].mechanism = NULL;
-		if (!ls[l].declared) {
-			ls[l].status = "undeclared";
-			continue;
-		}
-		switch (l) {
-		case GB_LIMIT_PROCESS:
-			ls[l].mechanism = audit ? NULL : gb_cgroup_pids_mechanism();
-			break;
-		case GB_LIMIT_TIME:
-			ls[l].mechanism = "timer + cgroup.kill";
-			break;
-		case GB_LIMIT_NETWORK:
-			ls[l].mechanism = "cgroup sock_addr BPF";
-			break;
-		default:
-			/* File and exec rules: no backend in this build yet. */
-			break;
-		}
-		if (audit && l != GB_LIMIT_PROCESS)
-			ls[l].status = "audit";
-		else
-			ls[l].status = ls[l].mechanism ? (audit ? "audit" : "enforce") : "unenforced";
-	}
-}
-
-static json_t *limits_json(const struct limit_state *ls)
+static json_t *limits_json(const struct gb_limit_plan *plan)
 {
 	json_t *o = json_object();
 
 	for (int l = 0; l < GB_LIMIT__COUNT; l++) {
-		json_t *e = json_pack("{s:b, s:s}", "declared", ls[l].declared, "status", ls[l].status);
+		json_t *e = json_pack("{s:b, s:s}", "declared", plan[l].declared,
+				      "status", gb_status_name(plan[l].status));
 
 		json_object_set_new(e, "mechanism",
-				    ls[l].mechanism ? json_string(ls[l].mechanism) : json_null());
+				    plan[l].mechanism ? json_string(plan[l].mechanism) : json_null());
+		if (plan[l].status == GB_ST_UNENFORCED || plan[l].status == GB_ST_UNAUDITED)
+			json_object_set_new(e, "missing", plan[l].missing ? json_string(plan[l].missing) : json_null());
 		json_object_set_new(o, gb_limit_name(l), e);
 	}
 	return o;
@@ -110,17 +78,25 @@ static bool valid_name(const char *s)
 
 /* What the child reports through the exec pipe if it fails. */
 struct child_failure {
-	int stage; /* 0 = exec, 1 = setup */
+	int stage; /* 0 = exec, 1 = pids cgroup, 2 = landlock, 3 = seccomp */
 	int err;
 };
 
-static pid_t spawn(const struct gb_cgroup *cg, char **argv, int *pidfd, int status_fd)
+static const char *const stage_names[] = { "exec", "join the pids cgroup", "apply Landlock", "apply seccomp" };
+
+struct confinement {
+	const struct gb_cgroup *cg;
+	const struct gb_landlock *landlock; /* or NULL */
+	const struct gb_seccomp *seccomp;   /* or NULL */
+};
+
+static pid_t spawn(const struct confinement *cf, char **argv, int *pidfd, int status_fd)
 {
 	struct clone_args args = {
 		.flags = CLONE_INTO_CGROUP | CLONE_PIDFD,
 		.pidfd = (__u64)(uintptr_t)pidfd,
 		.exit_signal = SIGCHLD,
-		.cgroup = (__u64)cg->dirfd,
+		.cgroup = (__u64)cf->cg->dirfd,
 	};
 	struct child_failure f = { 0 };
 	long pid;
@@ -134,11 +110,19 @@ static pid_t spawn(const struct gb_cgroup *cg, char **argv, int *pidfd, int stat
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
-	if (gb_cgroup_child_join(cg) < 0) {
-		f.stage = 1;
-		f.err = errno;
-		goto out_fail;
+	f.stage = 1;
+	f.err = -gb_cgroup_child_join(cf->cg);
+	if (!f.err && cf->landlock) {
+		f.stage = 2;
+		f.err = -gb_landlock_enforce(cf->landlock);
 	}
+	if (!f.err && cf->seccomp) {
+		f.stage = 3;
+		f.err = -gb_seccomp_enforce(cf->seccomp);
+	}
+	if (f.err)
+		goto out_fail;
+	f.stage = 0;
 	execvp(argv[0], argv);
 	f.err = errno;
 out_fail:
@@ -162,6 +146,10 @@ struct sandbox_run {
 	bool registered;
 	bool net_rules;
 	struct gb_audit *audit;
+	struct gb_landlock *landlock;
+	struct gb_seccomp *seccomp;
+	struct gb_limit_plan plan[GB_LIMIT__COUNT];
+	bool sysaudit;
 	int ring_fd;
 	int epfd;
 	int pidfd;
@@ -171,7 +159,7 @@ struct sandbox_run {
 int gb_run(const struct gb_run_opts *o)
 {
 	struct sandbox_run r = { .ring_fd = -1, .epfd = -1, .pidfd = -1 };
-	struct limit_state ls[GB_LIMIT__COUNT];
+	enum gb_backend backend;
 	struct gb_sandbox sb = { 0 };
 	struct sigaction sa = { .sa_handler = on_signal };
 	char err[GB_ERR_LEN], workspace[PATH_MAX];
@@ -225,16 +213,24 @@ int gb_run(const struct gb_run_opts *o)
 		snprintf(r.name, sizeof(r.name), "%s-%d", r.policy->name, (int)getpid());
 	}
 
-	limits_plan(r.policy, ls);
+	ret = gb_backend_choose(o->backend, &backend, err, sizeof(err));
+	if (ret < 0) {
+		gb_err("%s", err);
+		goto out_free;
+	}
+	gb_plan(r.policy, backend, r.plan);
 	{
-		char missing[256] = "";
+		char missing[256] = "", unaudited[256] = "";
 
 		for (int l = 0; l < GB_LIMIT__COUNT; l++) {
-			if (strcmp(ls[l].status, "unenforced") != 0)
+			char *list = r.plan[l].status == GB_ST_UNENFORCED ? missing :
+				     r.plan[l].status == GB_ST_UNAUDITED ? unaudited : NULL;
+
+			if (!list)
 				continue;
-			if (missing[0])
-				strcat(missing, ", ");
-			strcat(missing, gb_limit_name(l));
+			if (list[0])
+				strcat(list, ", ");
+			strcat(list, gb_limit_name(l));
 		}
 		if (missing[0] && !o->allow_degraded) {
 			gb_err("policy '%s' declares limits this host cannot enforce: %s "
@@ -244,6 +240,31 @@ int gb_run(const struct gb_run_opts *o)
 		}
 		if (missing[0])
 			gb_warn("running degraded: not enforced: %s", missing);
+		if (unaudited[0])
+			gb_warn("audit mode on backend %s cannot report decisions of: %s (allowed without a report)",
+				gb_backend_name(backend), unaudited);
+	}
+	if (backend == GB_BACKEND_LANDLOCK && r.policy->mode == GB_MODE_ENFORCE) {
+		err[0] = '\0';
+		ret = gb_landlock_prepare(r.policy, o->allow_degraded, &r.landlock, err, sizeof(err));
+		if (ret < 0) {
+			gb_err("%s", err[0] ? err : strerror(-ret));
+			if (ret == -EOPNOTSUPP)
+				gb_err("--allow-degraded runs anyway, with that entry weaker than declared");
+			goto out_free;
+		}
+		if (err[0])
+			gb_warn("%s", err);
+	}
+	if (backend == GB_BACKEND_LANDLOCK) {
+		/* Escape syscalls are denied in both modes: audit mode relaxes the
+		 * policy's limits, never the sandbox boundary. */
+		err[0] = '\0';
+		ret = gb_seccomp_prepare(r.policy, &r.seccomp, err, sizeof(err));
+		if (ret < 0) {
+			gb_err("cannot build the seccomp filter: %s", err[0] ? err : strerror(-ret));
+			goto out_free;
+		}
 	}
 
 	ret = gb_audit_open(&r.audit, o->audit ? o->audit : "-", r.name, err, sizeof(err));
@@ -278,6 +299,10 @@ int gb_run(const struct gb_run_opts *o)
 	sb.mode = r.policy->mode == GB_MODE_AUDIT ? GB_SB_MODE_AUDIT : GB_SB_MODE_ENFORCE;
 	sb.deadline_ns = r.policy->mode == GB_MODE_ENFORCE ? deadline_ns : 0;
 	sb.flags = gb_net_sandbox_flags(r.policy);
+	if (backend == GB_BACKEND_LANDLOCK)
+		sb.flags |= GB_SB_SYSAUDIT;
+	if (r.policy->audit_file_reads)
+		sb.flags |= GB_SB_FILE_READS;
 	ret = gb_net_rules_add(r.bpf.net_rules_fd, sb_id, r.policy, err, sizeof(err));
 	if (ret < 0) {
 		gb_err("%s", err);
@@ -290,6 +315,17 @@ int gb_run(const struct gb_run_opts *o)
 		goto out_teardown;
 	}
 	r.registered = true;
+	if (sb.flags & GB_SB_SYSAUDIT) {
+		ret = gb_bpf_sysaudit_acquire(&r.bpf, err, sizeof(err));
+		if (ret < 0 && !o->allow_degraded) {
+			gb_err("%s (file, exec and process decisions could not be audited; "
+			       "--allow-degraded runs anyway)", err);
+			goto out_teardown;
+		}
+		if (ret < 0)
+			gb_warn("%s: file, exec and process decisions are not audited", err);
+		r.sysaudit = ret == 0;
+	}
 	gb_audit_set_policy(r.audit, r.policy);
 	ret = gb_audit_attach_ring(r.audit, r.ring_fd);
 	if (ret < 0) {
@@ -307,19 +343,23 @@ int gb_run(const struct gb_run_opts *o)
 	json_object_set_new(ev, "policy", json_string(r.policy->name));
 	json_object_set_new(ev, "policy_file", json_string(r.policy->source));
 	json_object_set_new(ev, "mode", json_string(gb_mode_name(r.policy->mode)));
-	json_object_set_new(ev, "backend", json_string("cgroup"));
+	json_object_set_new(ev, "backend", json_string(gb_backend_name(backend)));
 	json_object_set_new(ev, "workspace", json_string(workspace));
 	json_object_set_new(ev, "cgroup", json_string(r.cg->path));
 	json_object_set_new(ev, "cgroup_id", json_integer((json_int_t)sb_id));
 	json_object_set_new(ev, "argv", argv_json(o->argv));
-	json_object_set_new(ev, "limits", limits_json(ls));
+	json_object_set_new(ev, "limits", limits_json(r.plan));
 	if (r.policy->wall_ns)
 		json_object_set_new(ev, "wall_ms", json_integer((json_int_t)(r.policy->wall_ns / 1000000)));
 	gb_audit_emit(r.audit, ev);
 	gb_audit_flush(r.audit);
 
 	fflush(NULL);
-	pid = spawn(r.cg, o->argv, &r.pidfd, pipefd[1]);
+	{
+		struct confinement cf = { .cg = r.cg, .landlock = r.landlock, .seccomp = r.seccomp };
+
+		pid = spawn(&cf, o->argv, &r.pidfd, pipefd[1]);
+	}
 	if (pid < 0) {
 		gb_err("cannot start '%s' in cgroup '%s': %s", o->argv[0], r.cg->path, strerror(errno));
 		goto out_teardown;
@@ -334,7 +374,7 @@ int gb_run(const struct gb_run_opts *o)
 
 		waitid(P_PIDFD, (id_t)r.pidfd, &si, WEXITED);
 		if (cf.stage)
-			gb_err("cannot set up sandbox for '%s': %s", o->argv[0], strerror(cf.err));
+			gb_err("cannot %s for '%s': %s", stage_names[cf.stage % 4], o->argv[0], strerror(cf.err));
 		else
 			gb_err("cannot run '%s': %s", o->argv[0], strerror(cf.err));
 		exit_status = cf.stage ? GB_EXIT_FAILURE : (cf.err == ENOENT ? GB_EXIT_NOTFOUND : GB_EXIT_NOEXEC);
@@ -421,6 +461,12 @@ out_end:
 	json_object_set_new(ev, "started", json_boolean(started));
 	json_object_set_new(ev, "counts", gb_audit_counts(r.audit));
 	json_object_set_new(ev, "lost", json_integer((json_int_t)gb_audit_lost_total(r.audit)));
+	if (r.sysaudit) {
+		uint64_t reads = 0;
+
+		gb_bpf_sys_reads(&r.bpf, sb_id, &reads, false);
+		json_object_set_new(ev, "file_reads", json_integer((json_int_t)reads));
+	}
 	gb_audit_emit(r.audit, ev);
 	gb_audit_flush(r.audit);
 	ret = 0;
@@ -436,6 +482,12 @@ out_cleanup:
 	}
 	if (r.net_rules)
 		gb_net_rules_del(r.bpf.net_rules_fd, sb_id, r.policy);
+	if (r.sysaudit) {
+		uint64_t reads;
+
+		gb_bpf_sys_reads(&r.bpf, sb_id, &reads, true);
+		gb_bpf_sysaudit_release(&r.bpf);
+	}
 	if (r.cg) {
 		char path[4200];
 
@@ -460,6 +512,8 @@ out_close:
 		gb_bpf_close(&r.bpf);
 	gb_audit_close(r.audit);
 out_free:
+	gb_landlock_free(r.landlock);
+	gb_seccomp_free(r.seccomp);
 	gb_policy_free(r.policy);
 	return exit_status;
 }

@@ -20,6 +20,7 @@ struct gb_run_opts {
 	int mode;              /* -1 = the policy's, else GB_MODE_* */
 	uint64_t timeout_ns;   /* 0 = the policy's time.wall */
 	bool allow_degraded;
+	int backend;           /* enum gb_backend; GB_BACKEND_AUTO = 0 */
 	char **argv;           /* the command */
 };
 
