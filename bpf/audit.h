@@ -18,6 +18,7 @@ enum gb_event_type {
 	GB_EV_EXIT = 3,
 	GB_EV_NET = 4,
 	GB_EV_SYS = 5, /* struct gb_sys_event, sysaudit.h */
+	GB_EV_LSM = 6, /* struct gb_lsm_event, lsm.h */
 };
 
 enum gb_verdict {

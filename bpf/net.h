@@ -50,8 +50,4 @@ struct gb_net_value {
 	struct gb_net_ports ports[GB_NET_MAX_PORTS];
 };
 
-/* Sandbox flags (struct gb_sandbox.flags) for network limits. */
-#define GB_SB_NET_CONNECT 0x1 /* network.connect declared */
-#define GB_SB_NET_BIND 0x2    /* network.bind declared */
-
 #endif

@@ -43,6 +43,25 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } gb_tasks SEC(".maps");
 
+/* Allowed read-only opens per sandbox: counted, streamed only on request. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, GB_MAX_SANDBOXES);
+	__type(key, __u64);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} gb_sys_reads SEC(".maps");
+
+static __always_inline void gb_count_read(struct gb_sandbox *sb)
+{
+	__u64 one = 1, *n = bpf_map_lookup_elem(&gb_sys_reads, &sb->id);
+
+	if (n)
+		*n += 1;
+	else
+		bpf_map_update_elem(&gb_sys_reads, &sb->id, &one, BPF_ANY);
+}
+
 static __always_inline __u64 gb_task_cgroup_id(struct task_struct *t)
 {
 	return BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);

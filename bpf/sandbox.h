@@ -31,11 +31,21 @@
 #define GB_SB_MODE_ENFORCE 0
 #define GB_SB_MODE_AUDIT 1
 
+/* struct gb_sandbox.flags: which limits apply and how they are reported. */
+#define GB_SB_NET_CONNECT 0x1 /* network.connect declared */
+#define GB_SB_NET_BIND 0x2    /* network.bind declared */
+#define GB_SB_SYSAUDIT 0x4    /* report decisions seen at syscall exit (landlock backend) */
+#define GB_SB_FILE_READS 0x8  /* also stream allowed read-only opens */
+#define GB_SB_LSM 0x10        /* decided by the BPF LSM programs (lsm backend) */
+#define GB_SB_FS 0x20         /* filesystem limit declared (read/write) */
+#define GB_SB_EXEC 0x40       /* exec limit declared */
+#define GB_SB_FS_NAMES 0x80   /* has deny-by-name entries (lsm.h) */
+
 struct gb_sandbox {
 	__u64 id;          /* cgroup id; same as the key */
 	__u64 deadline_ns; /* bpf_ktime_get_ns() time the timebox ends; 0 = none */
 	__u32 mode;        /* GB_SB_MODE_* */
-	__u32 flags;       /* GB_SB_* limit flags (net.h) */
+	__u32 flags;       /* GB_SB_* */
 	__u64 lost;        /* events that could not be delivered (atomic add) */
 };
 

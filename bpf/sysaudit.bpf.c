@@ -18,14 +18,6 @@ struct {
 	__type(value, struct gb_sys_event);
 } gb_sys_scratch SEC(".maps");
 
-/* Allowed read-only opens per sandbox (counted, not streamed by default). */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, GB_MAX_SANDBOXES);
-	__type(key, __u64);
-	__type(value, __u64);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} gb_sys_reads SEC(".maps");
 
 enum kind { K_NONE, K_OPEN, K_WRITE, K_EXEC, K_PROC };
 
@@ -146,12 +138,7 @@ int BPF_PROG(tp_sys_exit, struct pt_regs *regs, long ret)
 		if ((oflags & O_ACCMODE) || (oflags & (O_CREAT | O_TRUNC))) {
 			emit = true;
 		} else {
-			__u64 one = 1, *n = bpf_map_lookup_elem(&gb_sys_reads, &sb->id);
-
-			if (n)
-				*n += 1;
-			else
-				bpf_map_update_elem(&gb_sys_reads, &sb->id, &one, BPF_ANY);
+			gb_count_read(sb);
 			emit = sb->flags & GB_SB_FILE_READS;
 		}
 	}

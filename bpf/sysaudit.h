@@ -15,10 +15,6 @@
 
 #define GB_SYS_PATH 512 /* bytes of each path argument recorded */
 
-/* Sandbox flags (struct gb_sandbox.flags). */
-#define GB_SB_SYSAUDIT 0x4    /* report syscall decisions */
-#define GB_SB_FILE_READS 0x8  /* also report allowed read-only opens */
-
 #define GB_SYS_DENIED 1    /* returned EACCES or EPERM */
 #define GB_SYS_CWD 2       /* data has the cwd after the two paths */
 #define GB_SYS_PATH_TRUNC 4

@@ -14,6 +14,7 @@
 #include "../bpf/audit.h"
 #include "../bpf/net.h"
 #include "../bpf/sysaudit.h"
+#include "../bpf/lsm.h"
 #include "policy.h"
 #include "util.h"
 
@@ -451,6 +452,89 @@ static json_t *sys_event(struct gb_audit *a, const struct gb_sys_event *x)
 	json_object_set_new(ev, "binary", binary_of(a, x->hdr.pid));
 	return ev;
 }
+
+static const char *const lsm_ops[GB_OP__COUNT] = {
+	[GB_OP_READ] = "read", [GB_OP_WRITE] = "write", [GB_OP_CREATE] = "create",
+	[GB_OP_DELETE] = "delete", [GB_OP_RENAME] = "rename", [GB_OP_LINK] = "link",
+	[GB_OP_SYMLINK] = "symlink", [GB_OP_MKDIR] = "mkdir", [GB_OP_TRUNCATE] = "truncate",
+	[GB_OP_CHMOD] = "chmod", [GB_OP_MKNOD] = "mknod", [GB_OP_EXEC] = "exec",
+	[GB_OP_MMAP_EXEC] = "mmap_exec", [GB_OP_PTRACE] = "ptrace", [GB_OP_KILL] = "kill",
+	[GB_OP_BPF] = "bpf", [GB_OP_MOUNT] = "mount", [GB_OP_UMOUNT] = "umount",
+	[GB_OP_PIVOT_ROOT] = "pivot_root", [GB_OP_USERNS] = "userns_create",
+	[GB_OP_MODULE] = "module_load", [GB_OP_SOCKET] = "socket",
+	[GB_OP_CGROUP_WRITE] = "cgroup_write",
+};
+
+static json_t *lsm_rule(struct gb_audit *a, const struct gb_lsm_event *x)
+{
+	const struct gb_path_list *lists[4];
+	unsigned int l, i;
+
+	switch (x->why) {
+	case GB_WHY_BOUNDARY:
+		return json_string("sandbox boundary");
+	case GB_WHY_DEPTH:
+		return json_string("depth bound");
+	case GB_WHY_UNDECLARED:
+	case GB_WHY_DEFAULT:
+		return json_string("default");
+	}
+	if (!a->policy || x->rule == GB_RULE_NONE)
+		return json_string("default");
+	lists[GB_LIST_READ] = &a->policy->fs_read;
+	lists[GB_LIST_WRITE] = &a->policy->fs_write;
+	lists[GB_LIST_EXEC] = &a->policy->fs_exec;
+	lists[GB_LIST_DENY] = &a->policy->fs_deny;
+	l = GB_RULE_LIST(x->rule);
+	i = GB_RULE_INDEX(x->rule);
+	if (i < lists[l]->n && lists[l]->v[i].raw)
+		return json_string(lists[l]->v[i].raw);
+	return json_string("default");
+}
+
+static json_t *lsm_event(struct gb_audit *a, const struct gb_lsm_event *x, size_t size)
+{
+	const char *event, *limit;
+	json_t *ev;
+
+	if (x->op >= GB_OP__COUNT || !lsm_ops[x->op] ||
+	    offsetof(struct gb_lsm_event, data) + x->path_len + x->path2_len > size)
+		return NULL;
+	event = x->kind == GB_LSM_FILE ? "file" : x->kind == GB_LSM_EXEC ? "exec_decision" : "process";
+	limit = x->kind == GB_LSM_FILE ? "filesystem" : x->kind == GB_LSM_EXEC ? "exec" : "process";
+	ev = common(a, event, x->hdr.ts_ns + a->mono_to_real, x->hdr.pid, x->hdr.ppid, x->hdr.uid,
+		    gb_json_bytes(x->hdr.comm, strnlen(x->hdr.comm, GB_COMM_LEN)));
+	json_object_set_new(ev, "limit", json_string(limit));
+	json_object_set_new(ev, "op", json_string(lsm_ops[x->op]));
+	if (x->path_len)
+		json_object_set_new(ev, "path", gb_json_bytes(x->data, x->path_len));
+	if (x->path2_len)
+		json_object_set_new(ev, "target", gb_json_bytes(x->data + x->path_len, x->path2_len));
+	if (x->flags & GB_LSM_PATH_TRUNC)
+		json_object_set_new(ev, "path_truncated", json_true());
+	switch (x->op) {
+	case GB_OP_PTRACE:
+		json_object_set_new(ev, "target_pid", json_integer(x->target_pid));
+		break;
+	case GB_OP_KILL:
+		json_object_set_new(ev, "target_pid", json_integer(x->target_pid));
+		json_object_set_new(ev, "signal", json_integer(x->detail));
+		break;
+	case GB_OP_SOCKET:
+		json_object_set_new(ev, "domain", json_integer(x->detail >> 16));
+		json_object_set_new(ev, "type", json_integer(x->detail & 0xffff));
+		break;
+	case GB_OP_BPF:
+		json_object_set_new(ev, "cmd", json_integer(x->detail));
+		break;
+	}
+	json_object_set_new(ev, "verdict", json_string(verdict_name(x->verdict)));
+	json_object_set_new(ev, "rule", lsm_rule(a, x));
+	if (x->why == GB_WHY_DEPTH)
+		json_object_set_new(ev, "reason", json_string("path deeper than the walk bound (64 steps)"));
+	json_object_set_new(ev, "binary", binary_of(a, x->hdr.pid));
+	return ev;
+}
 static json_t *argv_array(const char *s, size_t len)
 {
 	json_t *arr = json_array();
@@ -536,6 +620,10 @@ static json_t *from_kernel(struct gb_audit *a, const void *data, size_t size)
 		if (size < offsetof(struct gb_sys_event, data) + GB_SYS_PATH * 2)
 			return NULL;
 		return sys_event(a, data);
+	case GB_EV_LSM:
+		if (size < offsetof(struct gb_lsm_event, data))
+			return NULL;
+		return lsm_event(a, data, size);
 	}
 	return NULL;
 }

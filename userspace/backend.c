@@ -29,6 +29,11 @@ static bool lsm_listed(void)
 	return gb_list_has(buf, ',', "bpf");
 }
 
+bool gb_lsm_hook_exists(const char *name)
+{
+	return libbpf_find_vmlinux_btf_id(name, BPF_LSM_MAC) >= 0;
+}
+
 static int lsm_loads(void)
 {
 	struct gb_probe *skel;
@@ -54,7 +59,7 @@ const struct gb_caps *gb_caps(void)
 	c.btf = access("/sys/kernel/btf/vmlinux", R_OK) == 0;
 	c.lsm_listed = lsm_listed();
 	c.lsm_load_err = c.btf ? lsm_loads() : -ENOENT;
-	c.lsm_implemented = false; /* the lsm backend's programs are not in this build yet */
+	c.lsm_implemented = true;
 	c.landlock_abi = gb_landlock_abi();
 	c.cgroup2 = gb_cgroup2_mount(c.cgroup2_path, sizeof(c.cgroup2_path)) == 0;
 	c.pids = gb_cgroup_pids_mechanism();
@@ -148,7 +153,12 @@ void gb_plan(const struct gb_policy *p, enum gb_backend b, struct gb_limit_plan 
 		switch (l) {
 		case GB_LIMIT_FILESYSTEM:
 		case GB_LIMIT_EXEC:
-			if (b == GB_BACKEND_LANDLOCK && c->landlock_abi > 0) {
+			if (b == GB_BACKEND_LSM) {
+				lp->mechanism = l == GB_LIMIT_EXEC ?
+					"bpf lsm (bprm_check_security, mmap_file, file_mprotect)" :
+					"bpf lsm (file_open, path_* hooks, inode rules)";
+				can_enforce = can_audit = true;
+			} else if (b == GB_BACKEND_LANDLOCK && c->landlock_abi > 0) {
 				lp->mechanism = l == GB_LIMIT_EXEC ? "landlock (execute right)" : "landlock";
 				can_enforce = true;
 			} else if (b == GB_BACKEND_LANDLOCK) {

@@ -29,6 +29,9 @@ struct gb_caps {
 	bool seccomp;
 };
 
+/* Whether the running kernel has LSM hook `name` (e.g. "userns_create"). */
+bool gb_lsm_hook_exists(const char *name);
+
 /* Probe once; later calls return the cached result. */
 const struct gb_caps *gb_caps(void);
 

@@ -132,22 +132,40 @@ static __u64 abi_fs_rights(int abi)
 	return r;
 }
 
-/* Append one message to a "; "-separated list, truncating quietly. */
+/* Append to a sep-separated list in buf, truncating quietly. */
+static void vappend(char *buf, size_t len, const char *sep, const char *fmt, va_list ap)
+{
+	size_t used = strlen(buf);
+
+	if (used) {
+		snprintf(buf + used, len - used, "%s", sep);
+		used = strlen(buf);
+	}
+	if (used + 1 < len)
+		vsnprintf(buf + used, len - used, fmt, ap);
+}
+
+/* One more message for a "; "-separated list. */
 static void note(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void note(char *buf, size_t len, const char *fmt, ...)
 {
-	size_t used = strlen(buf);
 	va_list ap;
 
-	if (used && used + 2 < len) {
-		memcpy(buf + used, "; ", 3);
-		used += 2;
-	}
-	if (used + 1 >= len)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
+	vappend(buf, len, "; ", fmt, ap);
+	va_end(ap);
+}
+
+/* One more item for a ", "-separated list. */
+static void item(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void item(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vappend(buf, len, ", ", fmt, ap);
 	va_end(ap);
 }
 
@@ -198,13 +216,13 @@ static int resolve_missing_ok(const char *path, char **out)
 			ret = -errno;
 			break;
 		}
-		while (cut > 0 && buf[cut] != '/')
-			cut--;
-		if (cut == 0 && path[0] != '/') {
-			ret = -EINVAL;
+		if (cut == 0 || path[0] != '/') {
+			ret = -ENOENT; /* not even "/" resolved */
 			break;
 		}
-		/* cut == 0 now means "try /". */
+		/* Drop the last component; cut == 0 means "try /". */
+		while (cut > 0 && buf[cut] != '/')
+			cut--;
 	}
 	free(buf);
 	return ret;
@@ -386,13 +404,22 @@ static const struct deny *first_deny_under(const struct build *b, const char *di
 	return NULL;
 }
 
-/* Give every entry of dir except those on the way to a denied path the
- * rights dir inherits; dir itself keeps READ_DIR unless a denied directory
- * lies beneath (READ_DIR is inherited by every directory below). */
-static int split_dir(struct build *b, const char *dir, __u64 rights)
+/* A directory on the way from an allowed tree to a denied path. */
+struct split {
+	char *dir;
+	__u64 rights;            /* what dir inherits from the allowed trees */
+	const struct deny *frozen;   /* if set: entries directly in dir cannot be
+				      * created, renamed or removed, because of it */
+	const struct deny *unlisted; /* if set: dir cannot be listed, because of it */
+};
+
+/* Give every entry of sp->dir except those on the way to a denied path the
+ * rights sp->dir inherits; the directory itself keeps READ_DIR unless a
+ * denied directory lies beneath (READ_DIR is inherited by every directory
+ * below, so it would let the sandbox list the denied one). */
+static int split_dir(struct build *b, struct split *sp)
 {
-	const struct deny *d = first_deny_under(b, dir, false);
-	const struct deny *ddir = first_deny_under(b, dir, true);
+	const char *dir = sp->dir;
 	struct dirent *de;
 	DIR *dh;
 	int dfd, ret = 0;
@@ -442,7 +469,7 @@ static int split_dir(struct build *b, const char *dir, __u64 rights)
 		if (fstat(fd, &st) == 0 && S_ISLNK(st.st_mode))
 			ret = 0;
 		else
-			ret = add_rule_fd(b, fd, child, rights);
+			ret = add_rule_fd(b, fd, child, sp->rights);
 		close(fd);
 		free(child);
 		if (ret < 0)
@@ -454,23 +481,46 @@ static int split_dir(struct build *b, const char *dir, __u64 rights)
 		goto out_closedir;
 	}
 
-	if (rights & LANDLOCK_ACCESS_FS_READ_DIR) {
-		if (ddir)
-			note(b->warn, sizeof(b->warn),
-			     "filesystem.deny[%zu] '%s': '%s' cannot be listed (Landlock cannot "
-			     "allow listing a directory without the denied directory beneath)",
-			     ddir->idx, ddir->raw, dir);
-		else
+	if (sp->rights & LANDLOCK_ACCESS_FS_READ_DIR) {
+		sp->unlisted = first_deny_under(b, dir, true);
+		if (!sp->unlisted)
 			ret = add_rule_fd(b, dfd, dir, LANDLOCK_ACCESS_FS_READ_DIR);
 	}
-	if (ret == 0 && (rights & ACC_DIR_CHANGE) && d)
-		note(b->warn, sizeof(b->warn),
-		     "filesystem.deny[%zu] '%s': entries directly in '%s' cannot be created, "
-		     "renamed or removed (Landlock cannot allow a directory minus one name)",
-		     d->idx, d->raw, dir);
+	if (sp->rights & ACC_DIR_CHANGE)
+		sp->frozen = first_deny_under(b, dir, false);
 out_closedir:
 	closedir(dh);
 	return ret;
+}
+
+/* One warning per deny entry and kind, naming the directories it affects. */
+static void warn_splits(struct build *b, const struct gb_policy *p,
+			const struct split *sp, size_t n_split)
+{
+	for (size_t i = 0; i < p->fs_deny.n; i++) {
+		for (int kind = 0; kind < 2; kind++) {
+			char dirs[GB_ERR_LEN] = "";
+
+			for (size_t s = 0; s < n_split; s++) {
+				const struct deny *d = kind ? sp[s].unlisted : sp[s].frozen;
+
+				if (d && d->idx == i)
+					item(dirs, sizeof(dirs), "'%s'", sp[s].dir);
+			}
+			if (!dirs[0])
+				continue;
+			if (kind == 0)
+				note(b->warn, sizeof(b->warn),
+				     "filesystem.deny[%zu] '%s': entries directly in %s cannot be "
+				     "created, renamed or removed (Landlock cannot allow a directory "
+				     "minus one name)", i, p->fs_deny.v[i].raw, dirs);
+			else
+				note(b->warn, sizeof(b->warn),
+				     "filesystem.deny[%zu] '%s': %s cannot be listed (Landlock "
+				     "cannot allow listing a directory but not a denied directory "
+				     "beneath it)", i, p->fs_deny.v[i].raw, dirs);
+		}
+	}
 }
 
 static int build_rules(struct build *b, const struct gb_policy *p)
@@ -483,7 +533,7 @@ static int build_rules(struct build *b, const struct gb_policy *p)
 		{ offsetof(struct gb_policy, fs_write), ACC_WRITE },
 		{ offsetof(struct gb_policy, fs_exec), ACC_EXEC },
 	};
-	char **split = NULL;
+	struct split *split = NULL;
 	size_t n_split = 0;
 	int ret = 0;
 
@@ -521,38 +571,38 @@ static int build_rules(struct build *b, const struct gb_policy *p)
 		const char *d = b->deny[i].path;
 
 		for (size_t k = 0; ret == 0 && d[k] && strcmp(d, "/") != 0; k++) {
+			struct split *ns, sp = { 0 };
 			bool seen = false;
-			__u64 rights;
-			char *dir;
 
 			if (d[k] != '/')
 				continue;
-			dir = strndup(d, k ? k : 1);
-			if (!dir)
-				return -ENOMEM;
+			sp.dir = strndup(d, k ? k : 1);
+			if (!sp.dir) {
+				ret = -ENOMEM;
+				break;
+			}
 			for (size_t s = 0; s < n_split; s++)
-				seen |= strcmp(split[s], dir) == 0;
-			rights = inherited_rights(b, dir);
-			if (seen || !rights || under_any_deny(b, dir)) {
-				free(dir);
+				seen |= strcmp(split[s].dir, sp.dir) == 0;
+			sp.rights = inherited_rights(b, sp.dir);
+			if (seen || !sp.rights || under_any_deny(b, sp.dir)) {
+				free(sp.dir);
 				continue;
 			}
-			ret = split_dir(b, dir, rights);
-			if (ret == 0) {
-				char **ns = realloc(split, (n_split + 1) * sizeof(*ns));
-
-				if (ns) {
-					split = ns;
-					split[n_split++] = dir;
-					continue;
-				}
-				ret = -ENOMEM;
+			ret = split_dir(b, &sp);
+			ns = ret ? NULL : realloc(split, (n_split + 1) * sizeof(*ns));
+			if (!ns) {
+				free(sp.dir);
+				ret = ret ? ret : -ENOMEM;
+				break;
 			}
-			free(dir);
+			split = ns;
+			split[n_split++] = sp;
 		}
 	}
+	if (ret == 0)
+		warn_splits(b, p, split, n_split);
 	for (size_t s = 0; s < n_split; s++)
-		free(split[s]);
+		free(split[s].dir);
 	free(split);
 	return ret;
 }
@@ -570,15 +620,19 @@ int gb_landlock_prepare(const struct gb_policy *p, bool allow_degraded,
 	*out = NULL;
 	if (errlen)
 		err[0] = '\0';
-	/* Audit mode denies nothing; Landlock has no audit-only mode. */
+	/* Landlock has no audit-only mode: in audit mode the filesystem and
+	 * exec limits are not applied; signal scoping (the sandbox boundary,
+	 * not a policy limit) still is. */
 	if (p->mode == GB_MODE_AUDIT)
-		return 0;
+		fs_handled = exec_handled = false;
 
 	b.abi = gb_landlock_abi();
 	if (b.abi == 0) {
 		if (!fs_handled && !exec_handled)
 			return 0;
-		snprintf(err, errlen, "filesystem and exec limits: Landlock is not available on this kernel");
+		snprintf(err, errlen, "%s: Landlock is not available on this kernel",
+			 !exec_handled ? "filesystem limit" : !fs_handled ? "exec limit" :
+			 "filesystem and exec limits");
 		return allow_degraded ? 0 : -EOPNOTSUPP;
 	}
 	if (fs_handled)
@@ -593,10 +647,6 @@ int gb_landlock_prepare(const struct gb_policy *p, bool allow_degraded,
 	if (fs_handled && b.abi < 3)
 		note(b.degraded, sizeof(b.degraded),
 		     "filesystem: truncate(2) is not restricted (Landlock ABI %d, needs 3)", b.abi);
-	if (exec_handled)
-		note(b.warn, sizeof(b.warn),
-		     "exec: Landlock checks execve only; code loaded through the dynamic loader "
-		     "('ld.so FILE') or mmap(PROT_EXEC) from readable files is not checked");
 
 	attr.handled_access_fs = b.handled;
 	attr_size = b.abi >= 6 ? sizeof(attr) : b.abi >= 4 ? 2 * sizeof(__u64) : sizeof(__u64);
@@ -607,27 +657,28 @@ int gb_landlock_prepare(const struct gb_policy *p, bool allow_degraded,
 		return ret;
 	}
 
-	if (b.handled)
+	if (b.handled) {
 		ret = build_rules(&b, p);
-	if (ret == 0 && b.degraded[0] && !allow_degraded) {
+		if (ret < 0)
+			goto out_free;
+	}
+	if (b.degraded[0] && !allow_degraded) {
 		snprintf(err, errlen, "%s", b.degraded);
 		ret = -EOPNOTSUPP;
+		goto out_free;
 	}
-	if (ret == 0) {
-		*out = malloc(sizeof(**out));
-		if (!*out)
-			ret = -ENOMEM;
-	}
-	if (ret == -ENOMEM && errlen && !err[0])
+	*out = malloc(sizeof(**out));
+	if (!*out) {
+		ret = -ENOMEM;
 		snprintf(err, errlen, "cannot build the Landlock ruleset: %s", strerror(ENOMEM));
-	if (ret == 0) {
-		(*out)->ruleset_fd = b.ruleset_fd;
-		b.ruleset_fd = -1;
-		if (b.degraded[0])
-			note(b.warn, sizeof(b.warn), "%s", b.degraded);
-		snprintf(err, errlen, "%s", b.warn);
+		goto out_free;
 	}
+	(*out)->ruleset_fd = b.ruleset_fd;
+	b.ruleset_fd = -1;
+	/* What is weaker first, then what is stricter. */
+	snprintf(err, errlen, "%s%s%s", b.degraded, b.degraded[0] && b.warn[0] ? "; " : "", b.warn);
 
+out_free:
 	if (b.ruleset_fd >= 0)
 		close(b.ruleset_fd);
 	for (size_t i = 0; i < b.n_allow; i++)

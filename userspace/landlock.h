@@ -22,19 +22,22 @@ struct gb_landlock;
 int gb_landlock_abi(void);
 
 /* Build the ruleset for p (filesystem and exec limits; a limit p does not
- * declare is left unrestricted). *out is NULL when there is nothing to
- * enforce: p is in audit mode (Landlock has no audit-only mode), or p
- * declares no filesystem/exec limit and no deny and the kernel cannot scope
- * signals (ABI < 6). With ABI >= 6 the ruleset always scopes signals.
+ * declare is left unrestricted). With ABI >= 6 the ruleset always scopes
+ * signals, even for a policy that declares nothing and in audit mode. In
+ * audit mode the filesystem and exec limits are not applied at all
+ * (Landlock has no audit-only mode). *out is NULL when there is nothing to
+ * enforce (then gb_landlock_enforce(NULL) does nothing).
  *
  * If the policy would be enforced more weakly than it says (Landlock
  * unavailable, truncate(2) unrestricted before ABI 3, a denied file with
  * other hard links), fails with -EOPNOTSUPP and says which entry and why in
  * err, unless allow_degraded: then succeeds (*out may be NULL) and says it.
- * On success err also holds warnings about rules enforced more strictly
- * than written (a directory split by a deny) and known gaps of the exec
- * limit; "; "-separated, empty if none. The caller prints a non-empty err
- * as a warning. Paths that do not exist are skipped: nothing to allow. */
+ * On success err also holds warnings about entries enforced more strictly
+ * than written (directories split by a deny: no new entries there, or not
+ * listable); "; "-separated, empty if none. The caller prints a non-empty
+ * err as a warning. Gaps of the backend as a whole (exec checked at execve
+ * only, metadata calls, EACCES instead of EPERM) are not repeated here:
+ * docs/known-gaps.md. Paths that do not exist are skipped: nothing to allow. */
 int gb_landlock_prepare(const struct gb_policy *p, bool allow_degraded,
 			struct gb_landlock **out, char *err, size_t errlen);
 

@@ -20,6 +20,8 @@
 #include "audit.skel.h"
 #include "net.skel.h"
 #include "sysaudit.skel.h"
+#include "lsm.skel.h"
+#include "backend.h"
 #include "../bpf/sysaudit.h"
 #include "cgroup.h"
 
@@ -39,6 +41,8 @@ struct gb_object {
 	void (*configure)(void *skel, const struct gb_load_ctx *ctx);
 	/* Programs are pinned, not attached: attached while a sandbox needs them. */
 	bool on_demand;
+	/* Loaded only where BPF LSM programs load (backend lsm). */
+	bool lsm;
 };
 
 static void *audit_open(const struct bpf_object_open_opts *o) { return gb_audit__open_opts(o); }
@@ -57,10 +61,15 @@ static void *sys_open(const struct bpf_object_open_opts *o) { return gb_sysaudit
 static void sys_destroy(void *s) { gb_sysaudit__destroy(s); }
 static struct bpf_object *sys_obj(void *s) { return ((struct gb_sysaudit *)s)->obj; }
 
+static void *lsm_open(const struct bpf_object_open_opts *o) { return gb_lsm__open_opts(o); }
+static void lsm_destroy(void *s) { gb_lsm__destroy(s); }
+static struct bpf_object *lsm_obj(void *s) { return ((struct gb_lsm *)s)->obj; }
+
 static const struct gb_object gb_objects[] = {
-	{ "audit", audit_open, audit_destroy, audit_obj, NULL, false },
-	{ "net", net_open, net_destroy, net_obj, net_configure, false },
-	{ "sysaudit", sys_open, sys_destroy, sys_obj, NULL, true },
+	{ "audit", audit_open, audit_destroy, audit_obj, NULL, false, false },
+	{ "net", net_open, net_destroy, net_obj, net_configure, false, false },
+	{ "sysaudit", sys_open, sys_destroy, sys_obj, NULL, true, false },
+	{ "lsm", lsm_open, lsm_destroy, lsm_obj, NULL, false, true },
 };
 
 #define SYSAUDIT_PROG "tp_sys_exit"
@@ -152,6 +161,13 @@ static int load_object(const struct gb_object *o, const struct gb_load_ctx *ctx,
 	obj = o->obj(skel);
 	if (o->configure)
 		o->configure(skel, ctx);
+	/* Hooks this kernel does not have are left out (doctor reports them). */
+	bpf_object__for_each_program(prog, obj) {
+		const char *sec = bpf_program__section_name(prog);
+
+		if (o->lsm && !strncmp(sec, "lsm/", 4) && !gb_lsm_hook_exists(sec + 4))
+			bpf_program__set_autoload(prog, false);
+	}
 	ret = bpf_object__load(obj);
 	if (ret < 0) {
 		snprintf(err, errlen, "cannot load BPF object '%s': %s (run with -v for the verifier log)",
@@ -161,6 +177,8 @@ static int load_object(const struct gb_object *o, const struct gb_load_ctx *ctx,
 	bpf_object__for_each_program(prog, obj) {
 		struct bpf_link *link;
 
+		if (!bpf_program__autoload(prog))
+			continue;
 		if (o->on_demand) {
 			gb_pathf(p, sizeof(p), "%s/prog_%s", dir, bpf_program__name(prog));
 			ret = bpf_program__pin(prog, p);
@@ -208,7 +226,7 @@ int gb_bpf_open(struct gb_bpf *b, char *err, size_t errlen)
 	char p[512], cgparent[4096];
 	int lockfd, ret;
 
-	b->sandboxes_fd = b->rings_fd = b->net_rules_fd = -1;
+	b->sandboxes_fd = b->rings_fd = b->net_rules_fd = b->fs_rules_fd = b->fs_names_fd = -1;
 	b->loaded_now = 0;
 	gb_pathf(b->pin_dir, sizeof(b->pin_dir), GB_PIN_ROOT "/%s", GB_BPF_BUILD);
 
@@ -250,6 +268,8 @@ int gb_bpf_open(struct gb_bpf *b, char *err, size_t errlen)
 			goto out_unlock;
 		}
 		for (size_t i = 0; i < N_OBJECTS; i++) {
+			if (gb_objects[i].lsm && gb_caps()->lsm_load_err)
+				continue;
 			ret = load_object(&gb_objects[i], &ctx, b->pin_dir, err, errlen);
 			if (ret < 0) {
 				remove_pins(b->pin_dir);
@@ -279,6 +299,11 @@ int gb_bpf_open(struct gb_bpf *b, char *err, size_t errlen)
 		ret = open_pinned_map(b->pin_dir, "gb_rings", &b->rings_fd);
 	if (!ret)
 		ret = open_pinned_map(b->pin_dir, "gb_net_rules", &b->net_rules_fd);
+	if (!ret && gb_caps()->lsm_load_err == 0) {
+		ret = open_pinned_map(b->pin_dir, "gb_fs_rules", &b->fs_rules_fd);
+		if (!ret)
+			ret = open_pinned_map(b->pin_dir, "gb_fs_names", &b->fs_names_fd);
+	}
 	if (ret < 0) {
 		snprintf(err, errlen, "cannot open pinned maps in '%s': %s", b->pin_dir, strerror(-ret));
 		gb_bpf_close(b);
@@ -296,7 +321,11 @@ void gb_bpf_close(struct gb_bpf *b)
 		close(b->rings_fd);
 	if (b->net_rules_fd >= 0)
 		close(b->net_rules_fd);
-	b->sandboxes_fd = b->rings_fd = b->net_rules_fd = -1;
+	if (b->fs_rules_fd >= 0)
+		close(b->fs_rules_fd);
+	if (b->fs_names_fd >= 0)
+		close(b->fs_names_fd);
+	b->sandboxes_fd = b->rings_fd = b->net_rules_fd = b->fs_rules_fd = b->fs_names_fd = -1;
 }
 
 int gb_bpf_sandbox_add(struct gb_bpf *b, const struct gb_sandbox *sb, int *ring_fd)

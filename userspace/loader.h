@@ -20,6 +20,8 @@ struct gb_bpf {
 	int sandboxes_fd;
 	int rings_fd;
 	int net_rules_fd;
+	int fs_rules_fd;  /* lsm backend only, else -1 */
+	int fs_names_fd;
 	char pin_dir[256];
 	int loaded_now; /* 1 if this process loaded the programs */
 };

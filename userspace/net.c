@@ -7,6 +7,7 @@
 #include <linux/types.h>
 #include <bpf/bpf.h>
 #include "net.h"
+#include "../bpf/sandbox.h"
 #include "../bpf/net.h"
 
 struct gb_net_entry {

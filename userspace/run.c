@@ -20,6 +20,7 @@
 #include "loader.h"
 #include "net.h"
 #include "../bpf/sysaudit.h"
+#include "fsrules.h"
 #include "landlock.h"
 #include "seccomp.h"
 #include "log.h"
@@ -145,6 +146,7 @@ struct sandbox_run {
 	struct gb_cgroup *cg;
 	bool registered;
 	bool net_rules;
+	bool fs_rules;
 	struct gb_audit *audit;
 	struct gb_landlock *landlock;
 	struct gb_seccomp *seccomp;
@@ -244,7 +246,8 @@ int gb_run(const struct gb_run_opts *o)
 			gb_warn("audit mode on backend %s cannot report decisions of: %s (allowed without a report)",
 				gb_backend_name(backend), unaudited);
 	}
-	if (backend == GB_BACKEND_LANDLOCK && r.policy->mode == GB_MODE_ENFORCE) {
+	if (backend == GB_BACKEND_LANDLOCK) {
+		/* In audit mode this only scopes signals (Landlock cannot report). */
 		err[0] = '\0';
 		ret = gb_landlock_prepare(r.policy, o->allow_degraded, &r.landlock, err, sizeof(err));
 		if (ret < 0) {
@@ -309,6 +312,15 @@ int gb_run(const struct gb_run_opts *o)
 		goto out_teardown;
 	}
 	r.net_rules = true;
+	if (backend == GB_BACKEND_LSM) {
+		sb.flags |= gb_fsrules_flags(r.policy);
+		ret = gb_fsrules_add(r.bpf.fs_rules_fd, r.bpf.fs_names_fd, sb_id, r.policy, err, sizeof(err));
+		if (ret < 0) {
+			gb_err("%s", err);
+			goto out_teardown;
+		}
+		r.fs_rules = true;
+	}
 	ret = gb_bpf_sandbox_add(&r.bpf, &sb, &r.ring_fd);
 	if (ret < 0) {
 		gb_err("cannot register sandbox '%s' in the BPF maps: %s", r.name, strerror(-ret));
@@ -461,7 +473,7 @@ out_end:
 	json_object_set_new(ev, "started", json_boolean(started));
 	json_object_set_new(ev, "counts", gb_audit_counts(r.audit));
 	json_object_set_new(ev, "lost", json_integer((json_int_t)gb_audit_lost_total(r.audit)));
-	if (r.sysaudit) {
+	if (r.sysaudit || r.fs_rules) {
 		uint64_t reads = 0;
 
 		gb_bpf_sys_reads(&r.bpf, sb_id, &reads, false);
@@ -482,12 +494,15 @@ out_cleanup:
 	}
 	if (r.net_rules)
 		gb_net_rules_del(r.bpf.net_rules_fd, sb_id, r.policy);
-	if (r.sysaudit) {
+	if (r.fs_rules)
+		gb_fsrules_del(r.bpf.fs_rules_fd, r.bpf.fs_names_fd, sb_id, r.policy);
+	if (r.sysaudit || r.fs_rules) {
 		uint64_t reads;
 
 		gb_bpf_sys_reads(&r.bpf, sb_id, &reads, true);
-		gb_bpf_sysaudit_release(&r.bpf);
 	}
+	if (r.sysaudit)
+		gb_bpf_sysaudit_release(&r.bpf);
 	if (r.cg) {
 		char path[4200];
 

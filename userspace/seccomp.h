@@ -17,8 +17,9 @@
 
 struct gb_seccomp;
 
-/* Build the filter program (no syscalls made). *out is NULL in audit mode
- * (nothing is denied there); gb_seccomp_enforce(NULL) does nothing. */
+/* Build the filter program (no syscalls made). The same filter for every
+ * policy, in enforce and audit mode alike (the boundary is not a policy
+ * limit). gb_seccomp_enforce(NULL) does nothing. */
 int gb_seccomp_prepare(const struct gb_policy *p, struct gb_seccomp **out,
 		       char *err, size_t errlen);
 

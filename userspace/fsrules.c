@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <linux/types.h>
+#include <bpf/bpf.h>
+#include "fsrules.h"
+#include "../bpf/sandbox.h"
+#include "../bpf/lsm.h"
+
+/* The kernel's internal dev_t (MKDEV), as in inode->i_sb->s_dev. */
+static uint64_t kdev(dev_t d)
+{
+	return ((uint64_t)major(d) << 20) | minor(d);
+}
+
+uint32_t gb_fsrules_flags(const struct gb_policy *p)
+{
+	uint32_t f = GB_SB_LSM;
+
+	if (p->declared[GB_LIMIT_FILESYSTEM])
+		f |= GB_SB_FS;
+	if (p->declared[GB_LIMIT_EXEC])
+		f |= GB_SB_EXEC;
+	for (size_t i = 0; i < p->fs_deny.n; i++) {
+		struct stat st;
+
+		if (stat(p->fs_deny.v[i].path, &st) < 0)
+			f |= GB_SB_FS_NAMES;
+	}
+	return f;
+}
+
+/* A deny entry that does not exist: the deepest existing ancestor and the
+ * next name under it. */
+static int name_key(const char *path, uint64_t sandbox, struct gb_fs_name_key *k)
+{
+	char *copy = strdup(path), *slash;
+	struct stat st;
+	int ret = -ENOENT;
+
+	if (!copy)
+		return -ENOMEM;
+	while ((slash = strrchr(copy, '/'))) {
+		const char *name = path + (slash - copy) + 1;
+		char *end;
+
+		*slash = '\0';
+		if (stat(copy[0] ? copy : "/", &st) == 0) {
+			memset(k, 0, sizeof(*k));
+			k->sandbox = sandbox;
+			k->dev = kdev(st.st_dev);
+			k->ino = st.st_ino;
+			end = strchr(name, '/');
+			snprintf(k->name, sizeof(k->name), "%.*s",
+				 (int)(end ? (size_t)(end - name) : strlen(name)), name);
+			ret = 0;
+			break;
+		}
+	}
+	free(copy);
+	return ret;
+}
+
+struct pending {
+	struct gb_fs_key key;
+	struct gb_fs_rule rule;
+};
+
+static int add_list(struct pending **v, size_t *n, uint64_t sandbox, const struct gb_path_list *l,
+		    int list, char *err, size_t errlen)
+{
+	static const __u8 rights[] = {
+		[GB_LIST_READ] = GB_FS_READ,
+		[GB_LIST_WRITE] = GB_FS_READ | GB_FS_WRITE,
+		[GB_LIST_EXEC] = GB_FS_READ | GB_FS_EXEC,
+	};
+
+	for (size_t i = 0; i < l->n; i++) {
+		struct gb_fs_key k = { .sandbox = sandbox };
+		struct gb_fs_rule *r = NULL;
+		struct stat st;
+
+		if (stat(l->v[i].path, &st) < 0)
+			continue; /* nothing there to allow; deny-by-name handled apart */
+		k.dev = kdev(st.st_dev);
+		k.ino = st.st_ino;
+		for (size_t j = 0; j < *n; j++)
+			if (!memcmp(&(*v)[j].key, &k, sizeof(k)))
+				r = &(*v)[j].rule;
+		if (!r) {
+			struct pending *nv = realloc(*v, (*n + 1) * sizeof(**v));
+
+			if (!nv)
+				return -ENOMEM;
+			*v = nv;
+			r = &nv[*n].rule;
+			nv[*n].key = k;
+			*r = (struct gb_fs_rule){ .rule_read = GB_RULE_NONE, .rule_write = GB_RULE_NONE,
+						  .rule_exec = GB_RULE_NONE, .rule_deny = GB_RULE_NONE };
+			(*n)++;
+		}
+		if (i > GB_RULE_MAX_INDEX) {
+			snprintf(err, errlen, "filesystem: more than %d entries in one list", GB_RULE_MAX_INDEX + 1);
+			return -E2BIG;
+		}
+		if (list == GB_LIST_DENY) {
+			r->deny = 1;
+			r->rule_deny = GB_RULE_REF(GB_LIST_DENY, i);
+			continue;
+		}
+		r->allow |= rights[list];
+		if (list == GB_LIST_READ)
+			r->rule_read = GB_RULE_REF(GB_LIST_READ, i);
+		if (list == GB_LIST_WRITE)
+			r->rule_write = GB_RULE_REF(GB_LIST_WRITE, i);
+		if (list == GB_LIST_EXEC)
+			r->rule_exec = GB_RULE_REF(GB_LIST_EXEC, i);
+	}
+	return 0;
+}
+
+/* Read implied by a write or exec entry names that entry. */
+static void fill_implied(struct pending *v, size_t n)
+{
+	for (size_t j = 0; j < n; j++) {
+		struct gb_fs_rule *r = &v[j].rule;
+
+		if ((r->allow & GB_FS_READ) && r->rule_read == GB_RULE_NONE)
+			r->rule_read = r->rule_write != GB_RULE_NONE ? r->rule_write : r->rule_exec;
+	}
+}
+
+static int build(uint64_t sandbox, const struct gb_policy *p, struct pending **v, size_t *n,
+		 char *err, size_t errlen)
+{
+	int ret;
+
+	*v = NULL;
+	*n = 0;
+	ret = add_list(v, n, sandbox, &p->fs_read, GB_LIST_READ, err, errlen);
+	if (!ret)
+		ret = add_list(v, n, sandbox, &p->fs_write, GB_LIST_WRITE, err, errlen);
+	if (!ret)
+		ret = add_list(v, n, sandbox, &p->fs_exec, GB_LIST_EXEC, err, errlen);
+	if (!ret)
+		ret = add_list(v, n, sandbox, &p->fs_deny, GB_LIST_DENY, err, errlen);
+	if (ret < 0) {
+		free(*v);
+		*v = NULL;
+		return ret;
+	}
+	fill_implied(*v, *n);
+	return 0;
+}
+
+void gb_fsrules_del(int rules_fd, int names_fd, uint64_t sandbox, const struct gb_policy *p)
+{
+	struct pending *v;
+	char err[64];
+	size_t n;
+
+	if (build(sandbox, p, &v, &n, err, sizeof(err)) == 0) {
+		for (size_t j = 0; j < n; j++)
+			bpf_map_delete_elem(rules_fd, &v[j].key);
+		free(v);
+	}
+	for (size_t i = 0; i < p->fs_deny.n; i++) {
+		struct gb_fs_name_key k;
+		struct stat st;
+
+		if (stat(p->fs_deny.v[i].path, &st) < 0 && name_key(p->fs_deny.v[i].path, sandbox, &k) == 0)
+			bpf_map_delete_elem(names_fd, &k);
+	}
+}
+
+int gb_fsrules_add(int rules_fd, int names_fd, uint64_t sandbox, const struct gb_policy *p,
+		   char *err, size_t errlen)
+{
+	struct pending *v;
+	size_t n;
+	int ret;
+
+	ret = build(sandbox, p, &v, &n, err, errlen);
+	if (ret < 0)
+		return ret;
+	for (size_t j = 0; j < n && !ret; j++)
+		if (bpf_map_update_elem(rules_fd, &v[j].key, &v[j].rule, BPF_NOEXIST) < 0) {
+			ret = -errno;
+			snprintf(err, errlen, "cannot add filesystem rules to the BPF map: %s", strerror(-ret));
+		}
+	free(v);
+	for (size_t i = 0; i < p->fs_deny.n && !ret; i++) {
+		struct gb_fs_name_key k;
+		struct stat st;
+		__u16 idx = GB_RULE_REF(GB_LIST_DENY, i);
+
+		if (i > GB_RULE_MAX_INDEX)
+			break;
+		if (stat(p->fs_deny.v[i].path, &st) == 0)
+			continue;
+		if (name_key(p->fs_deny.v[i].path, sandbox, &k) < 0)
+			continue;
+		if (bpf_map_update_elem(names_fd, &k, &idx, BPF_ANY) < 0) {
+			ret = -errno;
+			snprintf(err, errlen, "cannot add filesystem.deny[%zu] '%s' to the BPF map: %s", i,
+				 p->fs_deny.v[i].raw, strerror(-ret));
+		}
+	}
+	if (ret < 0)
+		gb_fsrules_del(rules_fd, names_fd, sandbox, p);
+	return ret;
+}
