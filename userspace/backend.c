@@ -13,6 +13,7 @@
 #include "backend.h"
 #include "cgroup.h"
 #include "landlock.h"
+#include "loader.h"
 #include "util.h"
 #include "probe.skel.h"
 
@@ -58,7 +59,18 @@ const struct gb_caps *gb_caps(void)
 	probed = true;
 	c.btf = access("/sys/kernel/btf/vmlinux", R_OK) == 0;
 	c.lsm_listed = lsm_listed();
-	c.lsm_load_err = c.btf ? lsm_loads() : -ENOENT;
+	/* Once this build is loaded, whether its LSM programs are part of it
+	 * answers the probe without loading anything. */
+	switch (gb_bpf_lsm_pinned()) {
+	case 1:
+		c.lsm_load_err = 0;
+		break;
+	case 0: /* the first load found that LSM programs do not load */
+		c.lsm_load_err = -EPERM;
+		break;
+	default:
+		c.lsm_load_err = c.btf ? lsm_loads() : -ENOENT;
+	}
 	c.lsm_implemented = true;
 	c.landlock_abi = gb_landlock_abi();
 	c.cgroup2 = gb_cgroup2_mount(c.cgroup2_path, sizeof(c.cgroup2_path)) == 0;
@@ -139,8 +151,35 @@ const char *gb_status_name(enum gb_status s)
 	return names[s];
 }
 
+static const char *const fs_hooks[] = {
+	"file_open", "path_mknod", "path_mkdir", "path_unlink", "path_rmdir", "path_rename",
+	"path_link", "path_symlink", "path_truncate", "path_chmod", NULL,
+};
+static const char *const exec_hooks[] = { "bprm_check_security", "mmap_file", "file_mprotect", NULL };
+static const char *const proc_hooks[] = {
+	"ptrace_access_check", "ptrace_traceme", "task_kill", "bpf", "sb_mount", "sb_umount",
+	"move_mount", "sb_pivotroot", "userns_create", "kernel_read_file", "kernel_load_data",
+	"kernel_module_request", "socket_create", NULL,
+};
+
+/* The hooks of list that are not in place, comma-separated into buf
+ * (empty if all are). */
+static const char *hooks_missing(const char *const *list, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (; *list; list++) {
+		if (gb_bpf_lsm_hook_ready(*list))
+			continue;
+		o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s", o ? ", " : "", *list);
+	}
+	return buf;
+}
+
 void gb_plan(const struct gb_policy *p, enum gb_backend b, struct gb_limit_plan plan[GB_LIMIT__COUNT])
 {
+	static char missing_fs[300], missing_exec[300];
 	const struct gb_caps *c = gb_caps();
 	bool audit = p->mode == GB_MODE_AUDIT;
 
@@ -154,10 +193,15 @@ void gb_plan(const struct gb_policy *p, enum gb_backend b, struct gb_limit_plan 
 		case GB_LIMIT_FILESYSTEM:
 		case GB_LIMIT_EXEC:
 			if (b == GB_BACKEND_LSM) {
+				char *m = l == GB_LIMIT_EXEC ? missing_exec : missing_fs;
+
 				lp->mechanism = l == GB_LIMIT_EXEC ?
 					"bpf lsm (bprm_check_security, mmap_file, file_mprotect)" :
 					"bpf lsm (file_open, path_* hooks, inode rules)";
-				can_enforce = can_audit = true;
+				hooks_missing(l == GB_LIMIT_EXEC ? exec_hooks : fs_hooks, m, 300);
+				can_enforce = can_audit = !m[0];
+				if (m[0])
+					lp->missing = m; /* e.g. path_* needs CONFIG_SECURITY_PATH=y */
 			} else if (b == GB_BACKEND_LANDLOCK && c->landlock_abi > 0) {
 				lp->mechanism = l == GB_LIMIT_EXEC ? "landlock (execute right)" : "landlock";
 				can_enforce = true;
@@ -233,6 +277,19 @@ int gb_doctor(bool json)
 		snprintf(rows[n].missing, sizeof(rows[n].missing), "%s", plan[l].missing ? plan[l].missing : "");
 	}
 	/* The sandbox boundary (escapes) is part of the process limit. */
+	if (b == GB_BACKEND_LSM) {
+		struct doctor_row *r = &rows[GB_LIMIT_PROCESS];
+		char m[300], miss[300];
+
+		hooks_missing(proc_hooks, miss, sizeof(miss));
+		gb_pathf(m, sizeof(m), "%s%sescapes and signals: bpf lsm hooks", r->mechanism,
+			 r->mechanism[0] ? "; " : "");
+		gb_pathf(r->mechanism, sizeof(r->mechanism), "%s", m);
+		if (miss[0]) {
+			r->status = "unavailable";
+			gb_pathf(r->missing, sizeof(r->missing), "LSM hooks not in this kernel: %s", miss);
+		}
+	}
 	if (b == GB_BACKEND_LANDLOCK) {
 		struct doctor_row *r = &rows[GB_LIMIT_PROCESS];
 		char m[300];

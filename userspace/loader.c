@@ -513,3 +513,24 @@ int gb_bpf_sys_reads(struct gb_bpf *b, uint64_t id, uint64_t *reads, bool remove
 	close(fd);
 	return ret;
 }
+
+bool gb_bpf_lsm_hook_ready(const char *hook)
+{
+	char p[512];
+
+	if (gb_pathf(p, sizeof(p), GB_PIN_ROOT "/%s/complete", GB_BPF_BUILD) == 0 && access(p, F_OK) == 0) {
+		gb_pathf(p, sizeof(p), GB_PIN_ROOT "/%s/link_lsm_%s", GB_BPF_BUILD, hook);
+		return access(p, F_OK) == 0;
+	}
+	return gb_lsm_hook_exists(hook);
+}
+
+int gb_bpf_lsm_pinned(void)
+{
+	char p[512];
+
+	if (gb_pathf(p, sizeof(p), GB_PIN_ROOT "/%s/complete", GB_BPF_BUILD) < 0 || access(p, F_OK) != 0)
+		return -1;
+	gb_pathf(p, sizeof(p), GB_PIN_ROOT "/%s/link_lsm_file_open", GB_BPF_BUILD);
+	return access(p, F_OK) == 0;
+}

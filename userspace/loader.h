@@ -48,6 +48,14 @@ void gb_bpf_sysaudit_release(struct gb_bpf *b);
 /* Allowed read-only opens counted for a sandbox; remove deletes the entry. */
 int gb_bpf_sys_reads(struct gb_bpf *b, uint64_t id, uint64_t *reads, bool remove);
 
+/* Whether LSM hook `hook` has glovebox's program attached (once loaded),
+ * or exists in this kernel (before the first load). */
+bool gb_bpf_lsm_hook_ready(const char *hook);
+
+/* 1 if this build's programs are loaded with the lsm ones, 0 if loaded
+ * without them, -1 if not loaded yet. */
+int gb_bpf_lsm_pinned(void);
+
 /* Remove every pinned program, link and map of every build (`glovebox
  * unload`). Fails with -EBUSY while any sandbox is registered. */
 int gb_bpf_unload(char *err, size_t errlen);
