@@ -79,6 +79,14 @@ static __always_inline struct shape shape_of(__u32 nr)
 	case 432: /* fsmount */
 	case 56: /* clone */
 	case 304: /* open_by_handle_at */
+	case 425: /* io_uring_setup */
+	case 426: /* io_uring_enter */
+	case 427: /* io_uring_register */
+	case 248: /* add_key */
+	case 249: /* request_key */
+	case 250: /* keyctl */
+	case 438: /* pidfd_getfd */
+	case 440: /* process_madvise */
 		return (struct shape){ K_PROC, -1, -1, -1 };
 	}
 	return (struct shape){ K_NONE, -1, -1, -1 };

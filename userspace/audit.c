@@ -300,6 +300,10 @@ static const struct sys_info sys_table[] = {
 	{ 428, "open_tree", 'p', NULL, -1, -1 }, { 429, "move_mount", 'p', NULL, -1, -1 },
 	{ 430, "fsopen", 'p', NULL, -1, -1 },	{ 432, "fsmount", 'p', NULL, -1, -1 },
 	{ 56, "clone", 'p', NULL, -1, -1 },	{ 304, "open_by_handle_at", 'p', NULL, -1, -1 },
+	{ 425, "io_uring_setup", 'p', NULL, -1, -1 }, { 426, "io_uring_enter", 'p', NULL, -1, -1 },
+	{ 427, "io_uring_register", 'p', NULL, -1, -1 }, { 248, "add_key", 'p', NULL, -1, -1 },
+	{ 249, "request_key", 'p', NULL, -1, -1 }, { 250, "keyctl", 'p', NULL, -1, -1 },
+	{ 438, "pidfd_getfd", 'p', NULL, -1, -1 }, { 440, "process_madvise", 'p', NULL, -1, -1 },
 };
 
 static const struct sys_info *sys_lookup(uint32_t nr)
