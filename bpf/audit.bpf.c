@@ -74,15 +74,19 @@ int BPF_PROG(tp_sched_process_exec, struct task_struct *p, pid_t old_pid, struct
 	if (!rb)
 		return 0;
 	ev = bpf_map_lookup_elem(&gb_exec_scratch, &zero);
-	if (!ev)
+	if (!ev) {
+		gb_count_lost(sb);
 		return 0;
+	}
 	ev->flags = 0;
 
 	file = BPF_CORE_READ(bprm, file);
 	pbuf = gb_path_build(BPF_CORE_READ(file, f_path.dentry), BPF_CORE_READ(file, f_path.mnt),
 			     &off, &len, &trunc);
-	if (!pbuf)
+	if (!pbuf) {
+		gb_count_lost(sb);
 		return 0;
+	}
 	if (trunc)
 		ev->flags |= GB_EXEC_PATH_TRUNCATED;
 	len &= GB_PATH_MASK;
@@ -92,8 +96,10 @@ int BPF_PROG(tp_sched_process_exec, struct task_struct *p, pid_t old_pid, struct
 
 	bpf_core_read(&cwd, sizeof(cwd), &p->fs->pwd);
 	pbuf = gb_path_build(cwd.dentry, cwd.mnt, &off, &len, &trunc);
-	if (!pbuf)
+	if (!pbuf) {
+		gb_count_lost(sb);
 		return 0;
+	}
 	if (trunc)
 		ev->flags |= GB_EXEC_CWD_TRUNCATED;
 	len &= GB_PATH_MASK;
@@ -119,8 +125,10 @@ int BPF_PROG(tp_sched_process_exec, struct task_struct *p, pid_t old_pid, struct
 
 	len = offsetof(struct gb_exec_event, data) + pos + alen;
 	gb_fill_hdr(&ev->hdr, GB_EV_EXEC, len, sb, p);
-	if (len > sizeof(*ev))
+	if (len > sizeof(*ev)) {
+		gb_count_lost(sb);
 		return 0;
+	}
 	if (bpf_ringbuf_output(rb, ev, len, gb_wakeup_flags(rb)))
 		gb_count_lost(sb);
 	return 0;

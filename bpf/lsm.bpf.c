@@ -282,12 +282,12 @@ static __always_inline int fs_hook(struct gb_sandbox *sb, struct dentry *d, stru
 	return verdict_ret(dec);
 }
 
+/* Audit mode relaxes the policy's limits, never the sandbox boundary (the
+ * same on the landlock backend, where seccomp denies in both modes). */
 static __always_inline struct decision boundary(struct gb_sandbox *sb)
 {
 	struct decision dec = { .verdict = GB_VERDICT_DENY, .why = GB_WHY_BOUNDARY, .rule = GB_RULE_NONE };
 
-	if (sb->mode == GB_SB_MODE_AUDIT)
-		dec.verdict = GB_VERDICT_AUDIT;
 	return dec;
 }
 
@@ -646,6 +646,37 @@ int BPF_PROG(lsm_userns_create, const struct cred *cred, int ret)
 	if (!sb)
 		return 0;
 	return proc_deny(sb, GB_OP_USERNS, 0, 0);
+}
+
+/* Capabilities that reach outside the sandbox: new mount/net/... namespaces
+ * and setns (CAP_SYS_ADMIN), host network configuration, the clock, raw
+ * I/O, rebooting, MAC policy, audit and tracing. A sandboxed root keeps the
+ * rest (chown, DAC override, setuid...) for ordinary work inside. */
+#define CAP_BIT(c) (1ull << (c))
+#define BOUNDARY_CAPS (CAP_BIT(12) /* NET_ADMIN */ | CAP_BIT(16) /* SYS_MODULE */ |            \
+		       CAP_BIT(17) /* SYS_RAWIO */ | CAP_BIT(21) /* SYS_ADMIN */ |             \
+		       CAP_BIT(22) /* SYS_BOOT */ | CAP_BIT(25) /* SYS_TIME */ |               \
+		       CAP_BIT(30) /* AUDIT_CONTROL */ | CAP_BIT(32) /* MAC_OVERRIDE */ |      \
+		       CAP_BIT(33) /* MAC_ADMIN */ | CAP_BIT(38) /* PERFMON */ | CAP_BIT(39) /* BPF */)
+#define CAP_OPT_NOAUDIT 2
+
+SEC("lsm/capable")
+int BPF_PROG(lsm_capable, const struct cred *cred, struct user_namespace *ns, int cap,
+	     unsigned int opts, int ret)
+{
+	struct gb_sandbox *sb;
+
+	if (ret)
+		return ret;
+	if (cap < 0 || cap > 63 || !(BOUNDARY_CAPS & CAP_BIT(cap)))
+		return 0;
+	sb = current_sandbox();
+	if (!sb)
+		return 0;
+	/* Quiet checks (privilege probes) are denied without an event. */
+	if (opts & CAP_OPT_NOAUDIT)
+		return -EPERM;
+	return proc_deny(sb, GB_OP_CAPABILITY, 0, cap);
 }
 
 SEC("lsm/kernel_read_file")

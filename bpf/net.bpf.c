@@ -30,7 +30,10 @@ static __always_inline bool port_ok(struct gb_net_value *v, __u16 port, __u8 pro
 			break;
 		if (p->proto && p->proto != proto)
 			continue;
-		/* bind to port 0 asks for any free port: the address decides. */
+		/* bind to port 0 lets the kernel pick any free port: only a rule
+		 * without a port range allows that. */
+		if (port == 0 && (p->lo > 1 || p->hi < 65535))
+			continue;
 		if (port && (port < p->lo || port > p->hi))
 			continue;
 		*rule = p->rule;

@@ -32,6 +32,7 @@ echo "glovebox demo: running 'sh task.sh' in $ws under the default policy"
 echo "audit stream (JSON lines) follows on stderr, interleaved with the task's output"
 echo
 cd "$ws" || exit 1
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 "$GLOVEBOX" run --workspace "$ws" --audit - -- sh task.sh
 status=$?
 echo

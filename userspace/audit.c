@@ -412,6 +412,8 @@ static json_t *sys_event(struct gb_audit *a, const struct gb_sys_event *x)
 		path = sys_path(x, x->data, x->path_len, si->dfd, ev, "dirfd");
 		json_object_set_new(ev, "path", path);
 	}
+	if ((x->flags & GB_SYS_PATH_TRUNC) || x->path_len >= GB_SYS_PATH - 1 || x->path2_len >= GB_SYS_PATH - 1)
+		json_object_set_new(ev, "path_truncated", json_true());
 	if (x->path2_len)
 		json_object_set_new(ev, "target", sys_path(x, x->data + GB_SYS_PATH, x->path2_len, si->dfd2,
 							   ev, "target_dirfd"));
@@ -466,7 +468,7 @@ static const char *const lsm_ops[GB_OP__COUNT] = {
 	[GB_OP_BPF] = "bpf", [GB_OP_MOUNT] = "mount", [GB_OP_UMOUNT] = "umount",
 	[GB_OP_PIVOT_ROOT] = "pivot_root", [GB_OP_USERNS] = "userns_create",
 	[GB_OP_MODULE] = "module_load", [GB_OP_SOCKET] = "socket",
-	[GB_OP_CGROUP_WRITE] = "cgroup_write",
+	[GB_OP_CGROUP_WRITE] = "cgroup_write", [GB_OP_CAPABILITY] = "capability",
 };
 
 static json_t *lsm_rule(struct gb_audit *a, const struct gb_lsm_event *x)
@@ -530,6 +532,9 @@ static json_t *lsm_event(struct gb_audit *a, const struct gb_lsm_event *x, size_
 		break;
 	case GB_OP_BPF:
 		json_object_set_new(ev, "cmd", json_integer(x->detail));
+		break;
+	case GB_OP_CAPABILITY:
+		json_object_set_new(ev, "capability", json_integer(x->detail));
 		break;
 	}
 	json_object_set_new(ev, "verdict", json_string(verdict_name(x->verdict)));

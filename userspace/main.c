@@ -154,7 +154,7 @@ static int cmd_check(int argc, char **argv)
 			continue;
 		}
 		for (int l = 0; l < GB_LIMIT__COUNT; l++) {
-			if (p->declared[l])
+			if (p->declared[l] || (l == GB_LIMIT_FILESYSTEM && p->fs_deny_declared))
 				continue;
 			if (undeclared[0])
 				strcat(undeclared, ", ");

@@ -152,15 +152,109 @@ struct sandbox_run {
 	struct gb_seccomp *seccomp;
 	struct gb_limit_plan plan[GB_LIMIT__COUNT];
 	bool sysaudit;
+	pid_t watchdog;
+	int watchdog_fd;
 	int ring_fd;
 	int epfd;
 	int pidfd;
 	char name[80];
 };
 
+/* Remove the sandbox: processes first (so that no task of it ever runs
+ * without its map entries), then map entries, then the cgroup. If its
+ * processes will not die, the entries stay, and the sandbox is reported. */
+static void sandbox_remove(struct sandbox_run *r, uint64_t sb_id, bool quiet)
+{
+	char path[4200] = "";
+	int ret = 0;
+
+	if (r->cg) {
+		snprintf(path, sizeof(path), "%s", r->cg->path);
+		ret = gb_cgroup_destroy(r->cg, DRAIN_TIMEOUT_MS);
+		r->cg = NULL;
+		if (ret == -EBUSY) {
+			if (!quiet)
+				gb_err("processes of sandbox '%s' did not die; its cgroup '%s' and BPF map "
+				       "entries are left in place", r->name, path);
+			return;
+		}
+		if (ret < 0 && !quiet)
+			gb_warn("cannot remove cgroup '%s': %s", path, strerror(-ret));
+	}
+	if (r->registered) {
+		if (gb_bpf_sandbox_del(&r->bpf, sb_id) < 0 && !quiet)
+			gb_warn("cannot remove sandbox '%s' from the BPF maps", r->name);
+		r->registered = false;
+	}
+	if (r->net_rules)
+		gb_net_rules_del(r->bpf.net_rules_fd, sb_id, r->policy);
+	r->net_rules = false;
+	if (r->fs_rules)
+		gb_fsrules_del(r->bpf.fs_rules_fd, r->bpf.fs_names_fd, sb_id, r->policy);
+	if (r->sysaudit || r->fs_rules) {
+		uint64_t reads;
+
+		gb_bpf_sys_reads(&r->bpf, sb_id, &reads, true);
+	}
+	r->fs_rules = false;
+	if (r->sysaudit)
+		gb_bpf_sysaudit_release(&r->bpf);
+	r->sysaudit = false;
+}
+
+/* A process outside the sandbox that outlives glovebox: if glovebox dies
+ * (SIGKILL, crash) before removing the sandbox, nobody would consume its
+ * audit stream, so the watchdog kills the sandbox and removes it. It is told
+ * through a pipe: a byte means glovebox cleaned up itself; end-of-file
+ * without one means glovebox is gone. */
+static int start_watchdog(struct sandbox_run *r, uint64_t sb_id)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		int ret = -errno;
+
+		close(p[0]);
+		close(p[1]);
+		return ret;
+	}
+	if (pid == 0) {
+		char c;
+		ssize_t n;
+
+		close(p[1]);
+		/* Hold no pipe or terminal of glovebox's caller open. */
+		n = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (n >= 0) {
+			dup2((int)n, 0);
+			dup2((int)n, 1);
+			dup2((int)n, 2);
+			close((int)n);
+		}
+		setsid(); /* out of the terminal's reach: Ctrl-C is glovebox's to handle */
+		signal(SIGINT, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+		do
+			n = read(p[0], &c, 1);
+		while (n < 0 && errno == EINTR);
+		if (n != 1)
+			sandbox_remove(r, sb_id, true);
+		_exit(0);
+	}
+	close(p[0]);
+	r->watchdog = pid;
+	r->watchdog_fd = p[1];
+	return 0;
+}
+
 int gb_run(const struct gb_run_opts *o)
 {
-	struct sandbox_run r = { .ring_fd = -1, .epfd = -1, .pidfd = -1 };
+	struct sandbox_run r = { .ring_fd = -1, .epfd = -1, .pidfd = -1, .watchdog_fd = -1 };
 	enum gb_backend backend;
 	struct gb_sandbox sb = { 0 };
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -338,6 +432,11 @@ int gb_run(const struct gb_run_opts *o)
 			gb_warn("%s: file, exec and process decisions are not audited", err);
 		r.sysaudit = ret == 0;
 	}
+	ret = start_watchdog(&r, sb_id);
+	if (ret < 0) {
+		gb_err("cannot start the watchdog of sandbox '%s': %s", r.name, strerror(-ret));
+		goto out_teardown;
+	}
 	gb_audit_set_policy(r.audit, r.policy);
 	ret = gb_audit_attach_ring(r.audit, r.ring_fd);
 	if (ret < 0) {
@@ -374,7 +473,9 @@ int gb_run(const struct gb_run_opts *o)
 	}
 	if (pid < 0) {
 		gb_err("cannot start '%s' in cgroup '%s': %s", o->argv[0], r.cg->path, strerror(errno));
-		goto out_teardown;
+		exit_status = GB_EXIT_FAILURE;
+		reason = "start_failed";
+		goto out_end;
 	}
 	close(pipefd[1]);
 	pipefd[1] = -1;
@@ -487,30 +588,13 @@ out_end:
 out_teardown:
 	exit_status = GB_EXIT_FAILURE;
 out_cleanup:
-	if (r.registered) {
-		if (gb_bpf_sandbox_del(&r.bpf, sb_id) < 0)
-			gb_warn("cannot remove sandbox '%s' from the BPF maps", r.name);
-		r.registered = false;
-	}
-	if (r.net_rules)
-		gb_net_rules_del(r.bpf.net_rules_fd, sb_id, r.policy);
-	if (r.fs_rules)
-		gb_fsrules_del(r.bpf.fs_rules_fd, r.bpf.fs_names_fd, sb_id, r.policy);
-	if (r.sysaudit || r.fs_rules) {
-		uint64_t reads;
-
-		gb_bpf_sys_reads(&r.bpf, sb_id, &reads, true);
-	}
-	if (r.sysaudit)
-		gb_bpf_sysaudit_release(&r.bpf);
-	if (r.cg) {
-		char path[4200];
-
-		snprintf(path, sizeof(path), "%s", r.cg->path);
-		ret = gb_cgroup_destroy(r.cg, DRAIN_TIMEOUT_MS);
-		if (ret < 0)
-			gb_warn("cannot remove cgroup '%s': %s", path, strerror(-ret));
-		r.cg = NULL;
+	sandbox_remove(&r, sb_id, false);
+	if (r.watchdog_fd >= 0) {
+		/* Tell the watchdog the sandbox is gone: it exits without acting. */
+		if (write(r.watchdog_fd, "d", 1) != 1)
+			gb_warn("cannot reach the watchdog of sandbox '%s'", r.name);
+		close(r.watchdog_fd);
+		waitpid(r.watchdog, NULL, 0);
 	}
 	if (r.pidfd >= 0)
 		close(r.pidfd);

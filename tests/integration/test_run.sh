@@ -219,4 +219,31 @@ test_check_command() {
 	assert_contains "$out" "$POL/bad-prefix.json:4:17: network.connect[0]: " || return
 }
 
+test_sandbox_dies_with_glovebox() {
+	local a=$GB_TMP/kill9.jsonl gpid id cg spid
+	"$GLOVEBOX" run --policy "$POL/minimal.json" --audit "$a" -- sh -c "sleep 330 & echo \$! >$GB_TMP/k9pid; wait" &
+	gpid=$!
+	for _ in $(seq 100); do
+		[ -s "$GB_TMP/k9pid" ] && break
+		sleep 0.05
+	done
+	id=$(audit_query "$a" 'evs[0]["cgroup_id"]')
+	cg=$(audit_query "$a" 'evs[0]["cgroup"]')
+	spid=$(cat "$GB_TMP/k9pid")
+	assert_true "sandboxed process runs" alive "$spid" || return
+	kill -KILL $gpid
+	wait $gpid 2>/dev/null
+	for _ in $(seq 100); do
+		alive "$spid" || [ -e "$cg" ] || break
+		sleep 0.05
+	done
+	assert_false "sandboxed process killed when glovebox died" alive "$spid" || return
+	for _ in $(seq 100); do
+		[ -e "$cg" ] || break
+		sleep 0.05
+	done
+	assert_false "cgroup removed by the watchdog" test -e "$cg" || return
+	assert_false "sandbox removed from the BPF map" sandbox_map_has "$id" || return
+}
+
 gb_run_tests "$@"
