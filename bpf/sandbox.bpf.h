@@ -28,9 +28,9 @@ struct gb_ring {
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH_OF_MAPS);
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
 	__uint(max_entries, GB_MAX_SANDBOXES);
-	__type(key, __u64);
+	__type(key, __u32);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 	__array(values, struct gb_ring);
 } gb_rings SEC(".maps");
@@ -105,7 +105,7 @@ static __always_inline __u64 gb_wakeup_flags(void *rb)
 
 static __always_inline void *gb_ring_of(struct gb_sandbox *sb)
 {
-	void *rb = bpf_map_lookup_elem(&gb_rings, &sb->id);
+	void *rb = bpf_map_lookup_elem(&gb_rings, &sb->ring);
 
 	if (!rb)
 		gb_count_lost(sb);

@@ -8,13 +8,19 @@
  * under /sys/fs/bpf/glovebox/<build>/:
  *
  *   gb_sandboxes  hash       sandbox id -> struct gb_sandbox
- *   gb_rings      hash-of-maps sandbox id -> that sandbox's ring buffer
+ *   gb_rings      array-of-maps ring slot -> a ring buffer
  *   gb_tasks      task storage task -> struct gb_task
+ *
+ * Ring buffers are pooled: a sandbox claims a free slot (userspace holds a
+ * lock on /run/glovebox/rings/<slot> while it runs), and the slot's ring
+ * stays in the map for the next sandbox, because replacing an entry of a
+ * map-of-maps waits for an RCU grace period (milliseconds per launch).
+ * Records carry the sandbox id, so a reader skips anything left over.
  *
  * Example: a sandbox whose cgroup is /sys/fs/cgroup/glovebox/build-1 with
  * inode 4242, enforce mode, 10 minute timebox started at monotonic time T:
  *   gb_sandboxes[4242] = { .id = 4242, .deadline_ns = T + 600e9,
- *                          .mode = GB_MODE_ENFORCE }
+ *                          .mode = GB_MODE_ENFORCE,
  *   gb_rings[4242]     = fd of a BPF_MAP_TYPE_RINGBUF of GB_RING_SIZE bytes
  *
  * A task belongs to a sandbox when its gb_tasks entry says so. The entry is
@@ -47,6 +53,8 @@ struct gb_sandbox {
 	__u32 mode;        /* GB_SB_MODE_* */
 	__u32 flags;       /* GB_SB_* */
 	__u64 lost;        /* events that could not be delivered (atomic add) */
+	__u32 ring;        /* slot in gb_rings */
+	__u32 pad;
 };
 
 struct gb_task {

@@ -26,6 +26,7 @@ struct gb_audit {
 	struct ring_buffer *rb;
 	json_t *counts;
 	const struct gb_policy *policy;
+	uint64_t sandbox_id; /* records of other sandboxes are skipped */
 	json_t *binaries; /* pid -> binary path, from exec and fork events */
 	uint64_t lost_reported;
 	char comm[16];
@@ -640,7 +641,13 @@ static json_t *from_kernel(struct gb_audit *a, const void *data, size_t size)
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct gb_audit *a = ctx;
-	json_t *ev = from_kernel(a, data, size);
+	const struct gb_event_hdr *h = data;
+	json_t *ev;
+
+	/* Left in a pooled ring by an earlier sandbox. */
+	if (size >= sizeof(*h) && h->sandbox != a->sandbox_id)
+		return 0;
+	ev = from_kernel(a, data, size);
 
 	if (!ev) {
 		ev = gb_audit_event(a, "malformed");
@@ -650,8 +657,9 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-int gb_audit_attach_ring(struct gb_audit *a, int ring_fd)
+int gb_audit_attach_ring(struct gb_audit *a, int ring_fd, uint64_t sandbox)
 {
+	a->sandbox_id = sandbox;
 	a->rb = ring_buffer__new(ring_fd, on_record, a, NULL);
 	return a->rb ? 0 : -errno;
 }

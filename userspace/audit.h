@@ -16,8 +16,9 @@ int gb_audit_open(struct gb_audit **out, const char *path, const char *sandbox,
 struct gb_policy;
 /* The policy whose rule indexes decision events name (kept, not copied). */
 void gb_audit_set_policy(struct gb_audit *a, const struct gb_policy *p);
-/* Start consuming a sandbox ring buffer. */
-int gb_audit_attach_ring(struct gb_audit *a, int ring_fd);
+/* Start consuming a sandbox's ring buffer (a pooled one: records of other
+ * sandboxes left in it are skipped). */
+int gb_audit_attach_ring(struct gb_audit *a, int ring_fd, uint64_t sandbox);
 /* The epoll fd that becomes readable when the ring has data (-1 if none). */
 int gb_audit_ring_epoll_fd(struct gb_audit *a);
 /* Consume everything in the ring now. Returns records consumed or -errno. */

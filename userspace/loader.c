@@ -328,39 +328,86 @@ void gb_bpf_close(struct gb_bpf *b)
 	b->sandboxes_fd = b->rings_fd = b->net_rules_fd = b->fs_rules_fd = b->fs_names_fd = -1;
 }
 
-int gb_bpf_sandbox_add(struct gb_bpf *b, const struct gb_sandbox *sb, int *ring_fd)
-{
-	LIBBPF_OPTS(bpf_map_create_opts, opts);
-	int fd, ret;
+#define GB_RING_LOCKS "/run/glovebox/rings"
 
-	fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "gb_ring", 0, 0, GB_RING_SIZE, &opts);
+/* Claim a free ring slot: the first slot file we can lock. The lock lives
+ * as long as the returned fd (and its copies in the watchdog). */
+static int claim_slot(uint32_t *slot)
+{
+	char p[128];
+
+	if (mkdir("/run/glovebox", 0700) < 0 && errno != EEXIST)
+		return -errno;
+	if (mkdir(GB_RING_LOCKS, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	for (uint32_t i = 0; i < GB_MAX_SANDBOXES; i++) {
+		int fd;
+
+		snprintf(p, sizeof(p), GB_RING_LOCKS "/%u", i);
+		fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return -errno;
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			*slot = i;
+			return fd;
+		}
+		close(fd);
+	}
+	return -ENOSPC;
+}
+
+/* The ring buffer in slot, created on first use. */
+static int slot_ring(struct gb_bpf *b, uint32_t slot)
+{
+	uint32_t id;
+	int fd;
+
+	if (bpf_map_lookup_elem(b->rings_fd, &slot, &id) == 0) {
+		fd = bpf_map_get_fd_by_id(id);
+		return fd < 0 ? -errno : fd;
+	}
+	fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "gb_ring", 0, 0, GB_RING_SIZE, NULL);
 	if (fd < 0)
 		return -errno;
-	if (bpf_map_update_elem(b->rings_fd, &sb->id, &fd, BPF_NOEXIST) < 0) {
-		ret = -errno;
-		goto out_close;
+	if (bpf_map_update_elem(b->rings_fd, &slot, &fd, BPF_ANY) < 0) {
+		int ret = -errno;
+
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+int gb_bpf_sandbox_add(struct gb_bpf *b, struct gb_sandbox *sb, int *ring_fd, int *slot_lock)
+{
+	int lock, fd, ret;
+
+	lock = claim_slot(&sb->ring);
+	if (lock < 0)
+		return lock;
+	fd = slot_ring(b, sb->ring);
+	if (fd < 0) {
+		ret = fd;
+		goto out_unlock;
 	}
 	if (bpf_map_update_elem(b->sandboxes_fd, &sb->id, sb, BPF_NOEXIST) < 0) {
 		ret = -errno;
-		bpf_map_delete_elem(b->rings_fd, &sb->id);
-		goto out_close;
+		close(fd);
+		goto out_unlock;
 	}
 	*ring_fd = fd;
+	*slot_lock = lock;
 	return 0;
-out_close:
-	close(fd);
+out_unlock:
+	close(lock);
 	return ret;
 }
 
 int gb_bpf_sandbox_del(struct gb_bpf *b, uint64_t id)
 {
-	int ret = 0;
-
 	if (bpf_map_delete_elem(b->sandboxes_fd, &id) < 0 && errno != ENOENT)
-		ret = -errno;
-	if (bpf_map_delete_elem(b->rings_fd, &id) < 0 && errno != ENOENT && !ret)
-		ret = -errno;
-	return ret;
+		return -errno;
+	return 0;
 }
 
 int gb_bpf_sandbox_get(struct gb_bpf *b, uint64_t id, struct gb_sandbox *sb)

@@ -32,9 +32,10 @@ struct gb_bpf {
 int gb_bpf_open(struct gb_bpf *b, char *err, size_t errlen);
 void gb_bpf_close(struct gb_bpf *b);
 
-/* Add a sandbox: its state and a new ring buffer (fd returned in *ring_fd). */
-int gb_bpf_sandbox_add(struct gb_bpf *b, const struct gb_sandbox *sb, int *ring_fd);
-/* Remove both entries; missing entries are not an error. */
+/* Add a sandbox: claim a ring slot (sets sb->ring; *slot_lock holds the
+ * claim until closed), open its ring buffer (*ring_fd), add the entry. */
+int gb_bpf_sandbox_add(struct gb_bpf *b, struct gb_sandbox *sb, int *ring_fd, int *slot_lock);
+/* Remove the sandbox's entry; a missing entry is not an error. */
 int gb_bpf_sandbox_del(struct gb_bpf *b, uint64_t id);
 int gb_bpf_sandbox_get(struct gb_bpf *b, uint64_t id, struct gb_sandbox *sb);
 

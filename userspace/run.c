@@ -154,6 +154,7 @@ struct sandbox_run {
 	bool sysaudit;
 	pid_t watchdog;
 	int watchdog_fd;
+	int slot_lock;
 	int ring_fd;
 	int epfd;
 	int pidfd;
@@ -254,7 +255,7 @@ static int start_watchdog(struct sandbox_run *r, uint64_t sb_id)
 
 int gb_run(const struct gb_run_opts *o)
 {
-	struct sandbox_run r = { .ring_fd = -1, .epfd = -1, .pidfd = -1, .watchdog_fd = -1 };
+	struct sandbox_run r = { .ring_fd = -1, .epfd = -1, .pidfd = -1, .watchdog_fd = -1, .slot_lock = -1 };
 	enum gb_backend backend;
 	struct gb_sandbox sb = { 0 };
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -415,7 +416,7 @@ int gb_run(const struct gb_run_opts *o)
 		}
 		r.fs_rules = true;
 	}
-	ret = gb_bpf_sandbox_add(&r.bpf, &sb, &r.ring_fd);
+	ret = gb_bpf_sandbox_add(&r.bpf, &sb, &r.ring_fd, &r.slot_lock);
 	if (ret < 0) {
 		gb_err("cannot register sandbox '%s' in the BPF maps: %s", r.name, strerror(-ret));
 		goto out_teardown;
@@ -438,7 +439,7 @@ int gb_run(const struct gb_run_opts *o)
 		goto out_teardown;
 	}
 	gb_audit_set_policy(r.audit, r.policy);
-	ret = gb_audit_attach_ring(r.audit, r.ring_fd);
+	ret = gb_audit_attach_ring(r.audit, r.ring_fd, sb_id);
 	if (ret < 0) {
 		gb_err("cannot read the audit ring buffer: %s", strerror(-ret));
 		goto out_teardown;
@@ -602,6 +603,8 @@ out_cleanup:
 		close(r.epfd);
 	if (r.ring_fd >= 0)
 		close(r.ring_fd);
+	if (r.slot_lock >= 0)
+		close(r.slot_lock);
 	if (pipefd[0] >= 0)
 		close(pipefd[0]);
 	if (pipefd[1] >= 0)
