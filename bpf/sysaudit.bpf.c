@@ -6,6 +6,7 @@
 
 #define EPERM 1
 #define EACCES 13
+#define EXDEV 18
 #define O_ACCMODE 3
 #define O_CREAT 0100
 #define O_TRUNC 01000
@@ -134,6 +135,10 @@ int BPF_PROG(tp_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 
 	denied = ret == -EACCES || ret == -EPERM;
+	/* Landlock refuses a rename or link that would give a file more rights
+	 * with EXDEV; userspace tells it from a real cross-device move. */
+	if (ret == -EXDEV && (nr == 82 || nr == 86 || nr == 264 || nr == 316 || nr == 265))
+		denied = true;
 	if (sh.flags >= 0)
 		oflags = (__u64)arg(regs, sh.flags);
 	else if (sh.flags == -2) /* openat2: struct open_how starts with flags */

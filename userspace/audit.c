@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <linux/types.h>
 #include <bpf/libbpf.h>
 #include "audit.h"
@@ -390,6 +391,91 @@ static const char *open_op(uint64_t flags)
 	return "read";
 }
 
+/* The file a path names, with symlinks and /proc/self resolved as the
+ * process `pid` would see them (glovebox shares its mount namespace), for
+ * finding the deciding rule. NULL if it cannot be resolved. */
+static char *resolve_for(uint32_t pid, const char *path)
+{
+	char buf[4200], *r, *slash;
+	const char *p = path;
+
+	/* /proc/PID/root is "/" for a sandboxed task (it cannot chroot), also
+	 * after the task is gone. */
+	if (!strncmp(path, "/proc/", 6)) {
+		const char *q = path + 6;
+
+		if (!strncmp(q, "self/", 5))
+			q += 4;
+		else if (!strncmp(q, "thread-self/", 12))
+			q += 11;
+		else
+			while (*q >= '0' && *q <= '9')
+				q++;
+		if (q > path + 6 && !strncmp(q, "/root", 5) && (q[5] == '/' || !q[5])) {
+			snprintf(buf, sizeof(buf), "%s", q[5] ? q + 5 : "/");
+			path = buf;
+			p = buf;
+		}
+	}
+	if (!strncmp(p, "/proc/self/", 11) || !strncmp(p, "/proc/thread-self/", 18)) {
+		char tmp[4200];
+
+		snprintf(tmp, sizeof(tmp), "/proc/%u%s", pid, strchr(p + 6, '/'));
+		snprintf(buf, sizeof(buf), "%s", tmp);
+		p = buf;
+	}
+	r = realpath(p, NULL);
+	if (r)
+		return r;
+	/* A name that does not exist (yet): resolve its directory. */
+	slash = strrchr(p, '/');
+	if (!slash || slash == p)
+		return NULL;
+	{
+		char dir[4200];
+		char *rd;
+
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - p), p);
+		rd = realpath(dir, NULL);
+		if (!rd)
+			return NULL;
+		snprintf(buf, sizeof(buf), "%s%s", strcmp(rd, "/") ? rd : "", slash);
+		free(rd);
+		return strdup(buf);
+	}
+}
+
+/* Whether two paths' directories are on the same filesystem (an EXDEV from
+ * rename/link between them is then a refusal, not a cross-device move). */
+static bool same_device(const char *a, const char *b)
+{
+	char da[4200], db[4200];
+	const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+	struct stat x, y;
+
+	if (!sa || !sb)
+		return false;
+	snprintf(da, sizeof(da), "%.*s", (int)(sa - a) ? (int)(sa - a) : 1, a);
+	snprintf(db, sizeof(db), "%.*s", (int)(sb - b) ? (int)(sb - b) : 1, b);
+	return stat(da, &x) == 0 && stat(db, &y) == 0 && x.st_dev == y.st_dev;
+}
+
+static const char *rule_for_path(struct gb_audit *a, uint32_t pid, const char *path, const char *op,
+				 bool denied)
+{
+	const char *rule = gb_policy_rule_for(a->policy, path, op, denied);
+	char *res;
+
+	if (strcmp(rule, "default") != 0)
+		return rule;
+	res = resolve_for(pid, path);
+	if (res) {
+		rule = gb_policy_rule_for(a->policy, res, op, denied);
+		free(res);
+	}
+	return rule;
+}
+
 static json_t *sys_event(struct gb_audit *a, const struct gb_sys_event *x)
 {
 	const struct sys_info *si = sys_lookup(x->nr);
@@ -418,6 +504,15 @@ static json_t *sys_event(struct gb_audit *a, const struct gb_sys_event *x)
 	if (x->path2_len)
 		json_object_set_new(ev, "target", sys_path(x, x->data + GB_SYS_PATH, x->path2_len, si->dfd2,
 							   ev, "target_dirfd"));
+	if (denied && -x->ret == 18 /* EXDEV */) {
+		const char *s1 = json_string_value(json_object_get(ev, "path"));
+		const char *s2 = json_string_value(json_object_get(ev, "target"));
+
+		if (!s1 || !s2 || !same_device(s1, s2)) {
+			json_decref(ev);
+			return json_null(); /* a real cross-device move: not a decision */
+		}
+	}
 	switch (x->nr) {
 	case 101: /* ptrace(request, pid) */
 		json_object_set_new(ev, "target_pid", json_integer(x->args[1]));
@@ -448,14 +543,22 @@ static json_t *sys_event(struct gb_audit *a, const struct gb_sys_event *x)
 	if (denied) {
 		int e = -x->ret;
 
-		json_object_set_new(ev, "errno", json_string(e == 13 ? "EACCES" : e == 1 ? "EPERM" : "other"));
+		json_object_set_new(ev, "errno", json_string(e == 13 ? "EACCES" : e == 1 ? "EPERM" :
+							      e == 18 ? "EXDEV" : "other"));
 	}
 	if (si->kind == 'p')
 		json_object_set_new(ev, "rule", json_string("sandbox boundary"));
-	else
-		json_object_set_new(ev, "rule", json_string(
-			a->policy && path ? gb_policy_rule_for(a->policy, json_string_value(path),
-							       si->kind == 'x' ? "exec" : op, denied) : "default"));
+	else {
+		const char *rule = "default", *target = json_string_value(json_object_get(ev, "target"));
+		const char *rop = si->kind == 'x' ? "exec" : op;
+
+		if (a->policy && path)
+			rule = rule_for_path(a, x->hdr.pid, json_string_value(path), rop, denied);
+		/* rename/link: the other end may be what decided it. */
+		if (a->policy && target && !strcmp(rule, "default"))
+			rule = rule_for_path(a, x->hdr.pid, target, "create", denied);
+		json_object_set_new(ev, "rule", json_string(rule));
+	}
 	json_object_set_new(ev, "binary", binary_of(a, x->hdr.pid));
 	return ev;
 }
@@ -648,6 +751,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	if (size >= sizeof(*h) && h->sandbox != a->sandbox_id)
 		return 0;
 	ev = from_kernel(a, data, size);
+	if (json_is_null(ev))
+		return 0; /* not a decision after all */
 
 	if (!ev) {
 		ev = gb_audit_event(a, "malformed");
