@@ -227,6 +227,7 @@ int gb_cgroup_create(const char *name, long max_pids, struct gb_cgroup **out,
 	if (!cg)
 		return -ENOMEM;
 	cg->dirfd = -1;
+	cg->procs_fd = -1;
 	cg->pids_v1_fd = -1;
 	if (asprintf(&cg->path, "%s/%s", parent, name) < 0) {
 		free(cg);
@@ -246,6 +247,12 @@ int gb_cgroup_create(const char *name, long max_pids, struct gb_cgroup **out,
 	if (cg->dirfd < 0) {
 		ret = -errno;
 		snprintf(err, errlen, "cannot open cgroup '%s': %s", cg->path, strerror(-ret));
+		goto out_destroy;
+	}
+	cg->procs_fd = openat(cg->dirfd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+	if (cg->procs_fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot open '%s/cgroup.procs': %s", cg->path, strerror(-ret));
 		goto out_destroy;
 	}
 	ret = cgroup_id_of(cg->path, &cg->id);
@@ -341,6 +348,8 @@ int gb_cgroup_destroy(struct gb_cgroup *cg, int timeout_ms)
 		close(cg->pids_v1_fd);
 	if (cg->dirfd >= 0)
 		close(cg->dirfd);
+	if (cg->procs_fd >= 0)
+		close(cg->procs_fd);
 	if (ret == 0 && rmdir(cg->path) < 0 && errno != ENOENT)
 		ret = -errno;
 	if (cg->pids_v1 && rmdir(cg->pids_v1) < 0 && errno != ENOENT && !ret)

@@ -13,6 +13,7 @@
 struct gb_cgroup {
 	char *path;       /* v2 directory */
 	int dirfd;        /* open on path, for CLONE_INTO_CGROUP */
+	int procs_fd;     /* its cgroup.procs, for joining without clone3 */
 	uint64_t id;      /* cgroup id (what bpf_get_current_cgroup_id returns) */
 	char *pids_v1;    /* v1 pids directory, or NULL */
 	int pids_v1_fd;   /* its cgroup.procs, written by the child; -1 if none */

@@ -442,7 +442,8 @@ int gb_bpf_unload(char *err, size_t errlen)
 			continue;
 		gb_pathf(p, sizeof(p), GB_PIN_ROOT "/%s", de->d_name);
 		if (open_pinned_map(p, "gb_sandboxes", &fd) == 0) {
-			int busy = bpf_map_get_next_key(fd, NULL, &key) == 0;
+			uint64_t none = 0;
+			int busy = bpf_map_get_next_key(fd, &none, &key) == 0;
 
 			close(fd);
 			if (busy) {
@@ -513,17 +514,17 @@ out_unlock:
 void gb_bpf_sysaudit_release(struct gb_bpf *b)
 {
 	struct gb_sandbox sb;
-	uint64_t key, *prev = NULL;
+	uint64_t key, prev = 0; /* no sandbox has id 0: starts at the first key */
 	char link[512];
 	int lockfd;
 
 	lockfd = lock_pins();
 	if (lockfd < 0)
 		return;
-	while (bpf_map_get_next_key(b->sandboxes_fd, prev, &key) == 0) {
+	while (bpf_map_get_next_key(b->sandboxes_fd, &prev, &key) == 0) {
 		if (bpf_map_lookup_elem(b->sandboxes_fd, &key, &sb) == 0 && (sb.flags & GB_SB_SYSAUDIT))
 			goto out_unlock; /* still needed */
-		prev = &key;
+		prev = key;
 	}
 	gb_pathf(link, sizeof(link), "%s/link_" SYSAUDIT_PROG, b->pin_dir);
 	unlink(link); /* the last reference: detaches */

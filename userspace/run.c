@@ -79,11 +79,11 @@ static bool valid_name(const char *s)
 
 /* What the child reports through the exec pipe if it fails. */
 struct child_failure {
-	int stage; /* 0 = exec, 1 = pids cgroup, 2 = landlock, 3 = seccomp */
+	int stage; /* 0 = exec, 1 = cgroups, 2 = landlock, 3 = seccomp */
 	int err;
 };
 
-static const char *const stage_names[] = { "exec", "join the pids cgroup", "apply Landlock", "apply seccomp" };
+static const char *const stage_names[] = { "exec", "join the sandbox's cgroups", "apply Landlock", "apply seccomp" };
 
 struct confinement {
 	const struct gb_cgroup *cg;
@@ -100,18 +100,34 @@ static pid_t spawn(const struct confinement *cf, char **argv, int *pidfd, int st
 		.cgroup = (__u64)cf->cg->dirfd,
 	};
 	struct child_failure f = { 0 };
+	bool join = false;
 	long pid;
 
 	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0 && (errno == ENOSYS || errno == E2BIG || errno == EINVAL)) {
+		/* No clone3 with CLONE_INTO_CGROUP (before Linux 5.7, or filtered,
+		 * as under valgrind): fork, and the child joins the cgroup before
+		 * it does anything else. */
+		join = true;
+		pid = fork();
+		if (pid > 0) {
+			/* Without pidfd_open (before 5.3), the loop polls waitid. */
+			*pidfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+		}
+	}
 	if (pid != 0)
 		return (pid_t)pid;
 
-	/* Child: already inside the sandbox's cgroup. */
+	/* Child: inside the sandbox's cgroup. */
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
 	f.stage = 1;
+	if (join && write(cf->cg->procs_fd, "0", 1) != 1) {
+		f.err = errno;
+		goto out_fail;
+	}
 	f.err = -gb_cgroup_child_join(cf->cg);
 	if (!f.err && cf->landlock) {
 		f.stage = 2;
@@ -130,6 +146,13 @@ out_fail:
 	if (write(status_fd, &f, sizeof(f)) < 0)
 		_exit(GB_EXIT_FAILURE);
 	_exit(f.stage ? GB_EXIT_FAILURE : (f.err == ENOENT ? GB_EXIT_NOTFOUND : GB_EXIT_NOEXEC));
+}
+
+static int child_wait(pid_t pid, int pidfd, siginfo_t *si, int options)
+{
+	if (pidfd >= 0)
+		return waitid(P_PIDFD, (id_t)pidfd, si, options);
+	return waitid(P_PID, (id_t)pid, si, options);
 }
 
 static int status_to_exit(int code, int si_code)
@@ -486,7 +509,7 @@ int gb_run(const struct gb_run_opts *o)
 	if (n == sizeof(cf)) {
 		siginfo_t si;
 
-		waitid(P_PIDFD, (id_t)r.pidfd, &si, WEXITED);
+		child_wait(pid, r.pidfd, &si, WEXITED);
 		if (cf.stage)
 			gb_err("cannot %s for '%s': %s", stage_names[cf.stage % 4], o->argv[0], strerror(cf.err));
 		else
@@ -501,7 +524,8 @@ int gb_run(const struct gb_run_opts *o)
 		struct epoll_event e = { .events = EPOLLIN };
 
 		e.data.fd = r.pidfd;
-		epoll_ctl(r.epfd, EPOLL_CTL_ADD, r.pidfd, &e);
+		if (r.pidfd >= 0)
+			epoll_ctl(r.epfd, EPOLL_CTL_ADD, r.pidfd, &e);
 		e.data.fd = gb_audit_ring_epoll_fd(r.audit);
 		epoll_ctl(r.epfd, EPOLL_CTL_ADD, e.data.fd, &e);
 	}
@@ -547,7 +571,7 @@ int gb_run(const struct gb_run_opts *o)
 			reason = "signal";
 			gb_cgroup_kill(r.cg);
 		}
-		if (waitid(P_PIDFD, (id_t)r.pidfd, &si, WEXITED | WNOHANG) == 0 && si.si_pid) {
+		if (child_wait(pid, r.pidfd, &si, WEXITED | WNOHANG) == 0 && si.si_pid) {
 			exit_status = status_to_exit(si.si_status, si.si_code);
 			break;
 		}
