@@ -119,3 +119,11 @@ vmlinux:
 
 clean:
 	rm -rf $(OUTPUT) glovebox
+
+.PHONY: bench
+bench: glovebox
+	$(Q)bench/run.sh
+
+.PHONY: vmtest
+vmtest: glovebox
+	$(Q)tests/vm/suite.sh
