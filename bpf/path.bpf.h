@@ -32,6 +32,7 @@ struct gb_path_walk {
 	__u32 off;  /* the path so far is buf[off, GB_PATH_LEN - 1) */
 	bool done;  /* reached the root */
 	bool full;  /* out of buffer */
+	bool pseudo; /* a file of an internal mount ("memfd:x"): no leading '/' */
 };
 
 static long gb_path_step(__u32 i, void *ctx)
@@ -65,6 +66,18 @@ static long gb_path_step(__u32 i, void *ctx)
 	}
 	if (d == parent) { /* root of a filesystem that is not mounted here */
 		w->done = true;
+		/* A pseudo file (memfd, anonymous inode) is its own root: its
+		 * name is all there is ("memfd:name (deleted)"). */
+		if (w->off == GB_PATH_LEN - 1) {
+			nlen = BPF_CORE_READ(d, d_name.len) & GB_NAME_MASK;
+			if (nlen && nlen < w->off) {
+				off = w->off - nlen;
+				bpf_probe_read_kernel(&pb->buf[off & GB_PATH_MASK], nlen,
+						      BPF_CORE_READ(d, d_name.name));
+				w->off = off;
+				w->pseudo = true;
+			}
+		}
 		return 1;
 	}
 	nlen = BPF_CORE_READ(d, d_name.len) & GB_NAME_MASK;
@@ -102,7 +115,7 @@ static __always_inline char *gb_path_build(struct dentry *d, struct vfsmount *vf
 	if (!pb)
 		return NULL;
 	*truncated = !w.done;
-	if (w.off == GB_PATH_LEN - 1) { /* the root itself */
+	if (w.off == GB_PATH_LEN - 1 && !w.pseudo) { /* the root itself */
 		w.off -= 1;
 		pb->buf[w.off & GB_PATH_MASK] = '/';
 	}

@@ -8,6 +8,7 @@
 #include <linux/types.h>
 #include <bpf/bpf.h>
 #include "fsrules.h"
+#include "util.h"
 #include "../bpf/sandbox.h"
 #include "../bpf/lsm.h"
 
@@ -70,6 +71,49 @@ struct pending {
 	struct gb_fs_rule rule;
 };
 
+#define DENY_WALK_MAX 100000 /* entries of a denied tree checked for hard links */
+
+static struct gb_fs_rule *pending_rule(struct pending **v, size_t *n, const struct gb_fs_key *k)
+{
+	struct pending *nv;
+
+	for (size_t j = 0; j < *n; j++)
+		if (!memcmp(&(*v)[j].key, k, sizeof(*k)))
+			return &(*v)[j].rule;
+	nv = realloc(*v, (*n + 1) * sizeof(**v));
+	if (!nv)
+		return NULL;
+	*v = nv;
+	nv[*n].key = *k;
+	nv[*n].rule = (struct gb_fs_rule){ .rule_read = GB_RULE_NONE, .rule_write = GB_RULE_NONE,
+					   .rule_exec = GB_RULE_NONE, .rule_deny = GB_RULE_NONE };
+	return &nv[(*n)++].rule;
+}
+
+struct linked_ctx {
+	struct pending **v;
+	size_t *n;
+	uint64_t sandbox;
+	__u16 ref;
+};
+
+/* A file inside a denied tree with another name elsewhere: deny its inode,
+ * so the other name (a hard link made before the sandbox started) is
+ * denied too. */
+static int deny_linked(const char *path, const struct stat *st, void *ctx)
+{
+	struct linked_ctx *c = ctx;
+	struct gb_fs_key k = { .sandbox = c->sandbox, .dev = kdev(st->st_dev), .ino = st->st_ino };
+	struct gb_fs_rule *r = pending_rule(c->v, c->n, &k);
+
+	(void)path;
+	if (!r)
+		return -ENOMEM;
+	r->deny = 1;
+	r->rule_deny = c->ref;
+	return 0;
+}
+
 static int add_list(struct pending **v, size_t *n, uint64_t sandbox, const struct gb_path_list *l,
 		    int list, char *err, size_t errlen)
 {
@@ -88,28 +132,27 @@ static int add_list(struct pending **v, size_t *n, uint64_t sandbox, const struc
 			continue; /* nothing there to allow; deny-by-name handled apart */
 		k.dev = kdev(st.st_dev);
 		k.ino = st.st_ino;
-		for (size_t j = 0; j < *n; j++)
-			if (!memcmp(&(*v)[j].key, &k, sizeof(k)))
-				r = &(*v)[j].rule;
-		if (!r) {
-			struct pending *nv = realloc(*v, (*n + 1) * sizeof(**v));
-
-			if (!nv)
-				return -ENOMEM;
-			*v = nv;
-			r = &nv[*n].rule;
-			nv[*n].key = k;
-			*r = (struct gb_fs_rule){ .rule_read = GB_RULE_NONE, .rule_write = GB_RULE_NONE,
-						  .rule_exec = GB_RULE_NONE, .rule_deny = GB_RULE_NONE };
-			(*n)++;
-		}
+		r = pending_rule(v, n, &k);
+		if (!r)
+			return -ENOMEM;
 		if (i > GB_RULE_MAX_INDEX) {
 			snprintf(err, errlen, "filesystem: more than %d entries in one list", GB_RULE_MAX_INDEX + 1);
 			return -E2BIG;
 		}
 		if (list == GB_LIST_DENY) {
+			struct linked_ctx c = { v, n, sandbox, GB_RULE_REF(GB_LIST_DENY, i) };
+			int ret;
+
 			r->deny = 1;
-			r->rule_deny = GB_RULE_REF(GB_LIST_DENY, i);
+			r->rule_deny = c.ref;
+			if (!S_ISDIR(st.st_mode))
+				continue;
+			ret = gb_each_linked_file(l->v[i].path, deny_linked, &c, DENY_WALK_MAX);
+			if (ret == -E2BIG)
+				snprintf(err, errlen, "filesystem.deny[%zu] '%s': more than %d entries to check "
+					 "for hard links (deny a smaller tree)", i, l->v[i].raw, DENY_WALK_MAX);
+			if (ret < 0)
+				return ret;
 			continue;
 		}
 		r->allow |= rights[list];

@@ -26,6 +26,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "landlock.h"
+#include "util.h"
 
 /* Debian's linux-libc-dev may predate these (ABI numbers in comments). */
 #ifndef LANDLOCK_CREATE_RULESET_VERSION
@@ -99,6 +100,7 @@ struct build {
 	char degraded[GB_ERR_LEN]; /* weaker than the policy */
 	char *err;                 /* hard errors go straight here */
 	size_t errlen;
+	bool guard_only;           /* no filesystem limit applied: only the cgroup guard */
 };
 
 int gb_landlock_abi(void)
@@ -285,6 +287,47 @@ static int deny_push(struct build *b, char *path, size_t idx, const char *raw)
 	return 0;
 }
 
+static __u64 inherited_rights(const struct build *b, const char *dir);
+
+#define DENY_WALK_MAX 100000 /* entries of a denied tree checked for hard links */
+
+static int first_linked(const char *path, const struct stat *st, void *ctx)
+{
+	(void)st;
+	*(const char **)ctx = strdup(path);
+	return 1;
+}
+
+/* The sandbox boundary: files on cgroup filesystems are never writable, as
+ * writing a pid into a cgroup.procs would move a task out of its sandbox
+ * (its network rules and pids limit are found by cgroup). Added as deny
+ * entries unless the policy's rules leave them unwritable anyway. */
+static int guard_cgroups(struct build *b)
+{
+	char line[4096], mnt[2048], type[64];
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	int ret = 0;
+
+	if (!f)
+		return -errno;
+	while (ret == 0 && fgets(line, sizeof(line), f)) {
+		char *sep = strstr(line, " - ");
+		char *path;
+
+		if (!sep || sscanf(sep + 3, "%63s", type) != 1 ||
+		    (strcmp(type, "cgroup") != 0 && strcmp(type, "cgroup2") != 0))
+			continue;
+		if (sscanf(line, "%*s %*s %*s %*s %2047s", mnt) != 1)
+			continue;
+		if (!(inherited_rights(b, mnt) & LANDLOCK_ACCESS_FS_WRITE_FILE))
+			continue;
+		path = strdup(mnt);
+		ret = path ? deny_push(b, path, SIZE_MAX, "cgroup filesystems (sandbox boundary)") : -ENOMEM;
+	}
+	fclose(f);
+	return ret;
+}
+
 /* Record deny entry idx: the name itself (its parent resolved) and, if it
  * is a symbolic link, what it points to. */
 static int deny_add(struct build *b, const struct gb_path_rule *rule, size_t idx)
@@ -327,6 +370,21 @@ static int deny_add(struct build *b, const struct gb_path_rule *rule, size_t idx
 		     "filesystem.deny[%zu] '%s': the file has %lu hard links and Landlock "
 		     "denies only this name, not the others", idx, rule->raw,
 		     (unsigned long)st.st_nlink);
+	if (S_ISDIR(st.st_mode)) {
+		const char *first = NULL;
+
+		ret = gb_each_linked_file(target, first_linked, &first, DENY_WALK_MAX);
+		if (ret == -E2BIG)
+			note(b->degraded, sizeof(b->degraded),
+			     "filesystem.deny[%zu] '%s': more than %d entries to check for hard links "
+			     "(Landlock denies only the names under it, not other links to its files)",
+			     idx, rule->raw, DENY_WALK_MAX);
+		else if (ret > 0)
+			note(b->degraded, sizeof(b->degraded),
+			     "filesystem.deny[%zu] '%s': '%s' has other hard links, and Landlock denies "
+			     "only the names under '%s'", idx, rule->raw, first, rule->raw);
+		free((char *)first);
+	}
 	return deny_push(b, target, idx, rule->raw);
 }
 
@@ -537,19 +595,24 @@ static int build_rules(struct build *b, const struct gb_policy *p)
 	size_t n_split = 0;
 	int ret = 0;
 
-	/* A limit the policy does not declare stays open: allow it on "/". */
-	if (!p->declared[GB_LIMIT_FILESYSTEM])
+	/* A limit the policy does not declare (or audit mode) stays open:
+	 * allow it on "/". */
+	if (b->guard_only)
+		ret = allow_add(b, "/", b->handled);
+	else if (!p->declared[GB_LIMIT_FILESYSTEM])
 		ret = allow_add(b, "/", ~(__u64)LANDLOCK_ACCESS_FS_EXECUTE);
-	if (ret == 0 && !p->declared[GB_LIMIT_EXEC])
+	if (ret == 0 && !b->guard_only && !p->declared[GB_LIMIT_EXEC])
 		ret = allow_add(b, "/", LANDLOCK_ACCESS_FS_EXECUTE);
-	for (size_t l = 0; ret == 0 && l < sizeof(lists) / sizeof(lists[0]); l++) {
+	for (size_t l = 0; ret == 0 && !b->guard_only && l < sizeof(lists) / sizeof(lists[0]); l++) {
 		const struct gb_path_list *pl = (const void *)((const char *)p + lists[l].off);
 
 		for (size_t i = 0; ret == 0 && i < pl->n; i++)
 			ret = allow_add(b, pl->v[i].path, lists[l].rights);
 	}
-	for (size_t i = 0; ret == 0 && i < p->fs_deny.n; i++)
+	for (size_t i = 0; ret == 0 && !b->guard_only && i < p->fs_deny.n; i++)
 		ret = deny_add(b, &p->fs_deny.v[i], i);
+	if (ret == 0)
+		ret = guard_cgroups(b);
 	if (ret < 0)
 		return ret;
 
@@ -637,6 +700,10 @@ int gb_landlock_prepare(const struct gb_policy *p, bool allow_degraded,
 	}
 	if (fs_handled)
 		b.handled |= abi_fs_rights(b.abi) & ~(__u64)LANDLOCK_ACCESS_FS_EXECUTE;
+	else { /* only for the cgroup guard: writes allowed everywhere else */
+		b.handled |= abi_fs_rights(b.abi) & (LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE);
+		b.guard_only = !exec_handled;
+	}
 	if (exec_handled)
 		b.handled |= LANDLOCK_ACCESS_FS_EXECUTE;
 	if (b.abi >= 6)

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
+#include <dirent.h>
 #include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <fcntl.h>
 #include <string.h>
@@ -119,4 +122,56 @@ int gb_pathf(char *buf, size_t len, const char *fmt, ...)
 	n = vsnprintf(buf, len, fmt, ap);
 	va_end(ap);
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static int linked_walk(char *path, size_t len, size_t cap, dev_t dev,
+		       int (*cb)(const char *, const struct stat *, void *), void *ctx, size_t *left)
+{
+	struct dirent *de;
+	DIR *d;
+	int ret = 0;
+
+	d = opendir(path);
+	if (!d)
+		return errno == ENOENT || errno == EACCES ? 0 : -errno;
+	while (!ret && (de = readdir(d))) {
+		struct stat st;
+		size_t n;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if ((*left)-- == 0) {
+			ret = -E2BIG;
+			break;
+		}
+		n = strlen(de->d_name);
+		if (len + 1 + n + 1 > cap)
+			continue; /* deeper than PATH_MAX: cannot be opened by name either */
+		path[len] = '/';
+		memcpy(path + len + 1, de->d_name, n + 1);
+		if (lstat(path, &st) == 0 && st.st_dev == dev) {
+			if (S_ISDIR(st.st_mode))
+				ret = linked_walk(path, len + 1 + n, cap, dev, cb, ctx, left);
+			else if (st.st_nlink > 1)
+				ret = cb(path, &st, ctx);
+		}
+		path[len] = '\0';
+	}
+	closedir(d);
+	return ret;
+}
+
+int gb_each_linked_file(const char *dir, int (*cb)(const char *path, const struct stat *st, void *ctx),
+			void *ctx, size_t max)
+{
+	char path[4096];
+	struct stat st;
+	size_t len = strlen(dir);
+
+	if (len >= sizeof(path) || lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return 0;
+	memcpy(path, dir, len + 1);
+	if (len > 1 && path[len - 1] == '/')
+		path[--len] = '\0';
+	return linked_walk(path, len, sizeof(path), st.st_dev, cb, ctx, &max);
 }

@@ -20,4 +20,12 @@ uint64_t gb_realtime_ns(void);
 /* RFC 3339 UTC with nanoseconds: 2026-11-22T00:05:27.123456789Z */
 void gb_format_ts(uint64_t realtime_ns, char *buf, size_t len);
 
+struct stat;
+/* Call cb for every file under dir (not a directory) that has more than one
+ * hard link: not following symbolic links, not crossing mount points. Stops
+ * with -E2BIG after visiting max entries; returns cb's first nonzero result,
+ * or 0. */
+int gb_each_linked_file(const char *dir, int (*cb)(const char *path, const struct stat *st, void *ctx),
+			void *ctx, size_t max);
+
 #endif

@@ -78,14 +78,14 @@ test_exit_status_contract() {
 
 test_timebox_kills_setsid_and_nohup_grandchildren() {
 	local a=$GB_TMP/timebox.jsonl pids=$GB_TMP/pids rc p
-	gbrun "$a" --timeout 1s -- sh -c "setsid sleep 300 & echo \$! >$pids; nohup sleep 301 >/dev/null 2>&1 & echo \$! >>$pids; (sleep 302 &) ; sleep 303"
+	gbrun "$a" --timeout 1s -- sh -c "setsid sleep 3001 & echo \$! >$pids; nohup sleep 3002 >/dev/null 2>&1 & echo \$! >>$pids; (sleep 3003 &) ; sleep 3004"
 	rc=$?
 	assert_eq $rc 124 "exit status" || return
 	assert_eq "$(wc -l <"$pids")" 2 "recorded pids" || return
 	for p in $(cat "$pids"); do
 		assert_false "process $p is gone" alive "$p" || return
 	done
-	assert_false "no sleep 30x survives" pgrep -f 'sleep 30[0-3]' || return
+	assert_false "no sleep 300x survives" pgrep -f 'sleep 300[1-4]' || return
 	assert_eq "$(audit_query "$a" '[e["action"] for e in evs if e["event"]=="timebox"]')" '["kill"]' "timebox event" || return
 	assert_eq "$(audit_query "$a" '[e["reason"] for e in evs if e["event"]=="sandbox_end"][0]')" timebox || return
 	assert_eq "$(audit_query "$a" 'len([e for e in evs if e["event"]=="exit" and e.get("signal")==9])')" 5 "5 processes killed" || return
