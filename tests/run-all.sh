@@ -53,6 +53,12 @@ else
 	done
 fi
 
+# The lsm backend's suite, in a QEMU guest whose kernel loads BPF LSM
+# programs (this machine's may not): it must run, never skip.
+if [ "$(id -u)" = 0 ]; then
+	run_suite "vm/enforce+doctor (lsm backend)" tests/vm/suite.sh
+fi
+
 echo "== summary"
 printf '%s\n' "${summary[@]}"
 echo "$S skipped"

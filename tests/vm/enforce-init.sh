@@ -10,7 +10,7 @@
 # Settings come from the kernel command line (run.sh / VM_APPEND); lists use
 # commas, since the command line cannot hold spaces:
 #   VM_BACKEND=lsm        GB_BACKEND for the suites (lsm or landlock)
-#   VM_SUITES=enforce     suites to run: tests/integration/test_<name>.sh
+#   VM_SUITES=enforce,net,doctor  suites to run: tests/integration/test_<name>.sh
 #   VM_TESTS=a,b          only the tests whose names contain a or b
 #   VM_RUN_FLAGS=--x,--y  GB_RUN_FLAGS: options added to every `glovebox run`
 #   VM_DUMP_AUDIT=1       GB_DUMP_AUDIT: print each test's decision events
@@ -18,14 +18,15 @@ set -u
 cd /glovebox || { echo "enforce-init: no /glovebox in the image"; exit 1; }
 
 BACKEND=${VM_BACKEND:-lsm}
-SUITES=$(echo "${VM_SUITES:-enforce}" | tr , ' ')
+SUITES=$(echo "${VM_SUITES:-enforce,net,doctor}" | tr , ' ')
 NAMES=$(echo "${VM_TESTS:-}" | tr , ' ')
 GB_RUN_FLAGS=$(echo "${VM_RUN_FLAGS:-}" | tr , ' ')
 GB_BACKEND=$BACKEND
+GB_EXPECT_BACKEND=$BACKEND
 GB_DUMP_AUDIT=${VM_DUMP_AUDIT:-0}
 GLOVEBOX=./glovebox
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-export GB_BACKEND GB_RUN_FLAGS GB_DUMP_AUDIT GLOVEBOX PATH
+export GB_EXPECT_BACKEND GB_BACKEND GB_RUN_FLAGS GB_DUMP_AUDIT GLOVEBOX PATH
 
 P=0 F=0 S=0 G=0
 LOGF=/tmp/enforce-init.log

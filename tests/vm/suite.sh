@@ -15,7 +15,7 @@
 #
 # Environment:
 #   VM_BACKEND=lsm         GB_BACKEND in the guest (lsm or landlock)
-#   VM_SUITES=enforce      comma-separated suites: enforce, run, net
+#   VM_SUITES=enforce,net,doctor  comma-separated suites: enforce, net, doctor, run
 #   VM_TESTS=a,b           only tests whose names contain a or b
 #   VM_RUN_FLAGS=--x,--y   options added to every `glovebox run` in the guest
 #                          (e.g. --allow-degraded)
@@ -92,7 +92,7 @@ rm -rf "$STAGE"
 cp "$KDIR/version" "$OUT/version" 2>/dev/null || true
 t3=$(date +%s)
 
-append="VM_BACKEND=$BACKEND VM_SUITES=${VM_SUITES:-enforce}"
+append="VM_BACKEND=$BACKEND VM_SUITES=${VM_SUITES:-enforce,net,doctor}"
 [ -z "${VM_RUN_FLAGS:-}" ] || append="$append VM_RUN_FLAGS=$VM_RUN_FLAGS"
 [ -z "${VM_APPEND:-}" ] || append="$append $VM_APPEND"
 rc=0
