@@ -305,6 +305,19 @@ static __always_inline int proc_deny(struct gb_sandbox *sb, __u8 op, __u32 targe
 	return verdict_ret(dec);
 }
 
+/* A hook that is all sandbox boundary: deny for any sandboxed task. */
+static __always_inline int boundary_hook(int ret, __u8 op, __s64 detail)
+{
+	struct gb_sandbox *sb;
+
+	if (ret)
+		return ret;
+	sb = current_sandbox();
+	if (!sb)
+		return 0;
+	return proc_deny(sb, op, 0, detail);
+}
+
 SEC("lsm/file_open")
 int BPF_PROG(lsm_file_open, struct file *file, int ret)
 {
@@ -586,66 +599,31 @@ SEC("lsm/sb_mount")
 int BPF_PROG(lsm_sb_mount, const char *dev_name, const struct path *path, const char *type,
 	     unsigned long flags, void *data, int ret)
 {
-	struct gb_sandbox *sb;
-
-	if (ret)
-		return ret;
-	sb = current_sandbox();
-	if (!sb)
-		return 0;
-	return proc_deny(sb, GB_OP_MOUNT, 0, flags);
+	return boundary_hook(ret, GB_OP_MOUNT, flags);
 }
 
 SEC("lsm/sb_umount")
 int BPF_PROG(lsm_sb_umount, struct vfsmount *mnt, int flags, int ret)
 {
-	struct gb_sandbox *sb;
-
-	if (ret)
-		return ret;
-	sb = current_sandbox();
-	if (!sb)
-		return 0;
-	return proc_deny(sb, GB_OP_UMOUNT, 0, flags);
+	return boundary_hook(ret, GB_OP_UMOUNT, flags);
 }
 
 SEC("lsm/move_mount")
 int BPF_PROG(lsm_move_mount, const struct path *from_path, const struct path *to_path, int ret)
 {
-	struct gb_sandbox *sb;
-
-	if (ret)
-		return ret;
-	sb = current_sandbox();
-	if (!sb)
-		return 0;
-	return proc_deny(sb, GB_OP_MOUNT, 0, 0);
+	return boundary_hook(ret, GB_OP_MOUNT, 0);
 }
 
 SEC("lsm/sb_pivotroot")
 int BPF_PROG(lsm_sb_pivotroot, const struct path *old_path, const struct path *new_path, int ret)
 {
-	struct gb_sandbox *sb;
-
-	if (ret)
-		return ret;
-	sb = current_sandbox();
-	if (!sb)
-		return 0;
-	return proc_deny(sb, GB_OP_PIVOT_ROOT, 0, 0);
+	return boundary_hook(ret, GB_OP_PIVOT_ROOT, 0);
 }
 
 SEC("lsm/userns_create")
 int BPF_PROG(lsm_userns_create, const struct cred *cred, int ret)
 {
-	struct gb_sandbox *sb;
-
-	if (ret)
-		return ret;
-	sb = current_sandbox();
-	if (!sb)
-		return 0;
-	return proc_deny(sb, GB_OP_USERNS, 0, 0);
+	return boundary_hook(ret, GB_OP_USERNS, 0);
 }
 
 /* Capabilities that reach outside the sandbox: new mount/net/... namespaces
@@ -682,42 +660,21 @@ int BPF_PROG(lsm_capable, const struct cred *cred, struct user_namespace *ns, in
 SEC("lsm/kernel_read_file")
 int BPF_PROG(lsm_kernel_read_file, struct file *file, enum kernel_read_file_id id, bool contents, int ret)
 {
-	struct gb_sandbox *sb;
-
-	if (ret)
-		return ret;
-	if (id != READING_MODULE)
+	if (!ret && id != READING_MODULE)
 		return 0;
-	sb = current_sandbox();
-	if (!sb)
-		return 0;
-	return proc_deny(sb, GB_OP_MODULE, 0, id);
+	return boundary_hook(ret, GB_OP_MODULE, id);
 }
 
 SEC("lsm/kernel_load_data")
 int BPF_PROG(lsm_kernel_load_data, enum kernel_load_data_id id, bool contents, int ret)
 {
-	struct gb_sandbox *sb;
-
-	if (ret)
-		return ret;
-	if (id != LOADING_MODULE)
+	if (!ret && id != LOADING_MODULE)
 		return 0;
-	sb = current_sandbox();
-	if (!sb)
-		return 0;
-	return proc_deny(sb, GB_OP_MODULE, 0, id);
+	return boundary_hook(ret, GB_OP_MODULE, id);
 }
 
 SEC("lsm/kernel_module_request")
 int BPF_PROG(lsm_kernel_module_request, char *kmod_name, int ret)
 {
-	struct gb_sandbox *sb;
-
-	if (ret)
-		return ret;
-	sb = current_sandbox();
-	if (!sb)
-		return 0;
-	return proc_deny(sb, GB_OP_MODULE, 0, 0);
+	return boundary_hook(ret, GB_OP_MODULE, 0);
 }
