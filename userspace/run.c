@@ -369,9 +369,8 @@ int gb_run(const struct gb_run_opts *o)
 		err[0] = '\0';
 		ret = gb_landlock_prepare(r.policy, o->allow_degraded, &r.landlock, err, sizeof(err));
 		if (ret < 0) {
-			gb_err("%s", err[0] ? err : strerror(-ret));
-			if (ret == -EOPNOTSUPP)
-				gb_err("--allow-degraded runs anyway, with that entry weaker than declared");
+			gb_err("%s%s", err[0] ? err : strerror(-ret),
+			       ret == -EOPNOTSUPP ? " (--allow-degraded runs anyway, with that entry weaker than declared)" : "");
 			goto out_free;
 		}
 		if (err[0])
@@ -386,12 +385,6 @@ int gb_run(const struct gb_run_opts *o)
 			gb_err("cannot build the seccomp filter: %s", err[0] ? err : strerror(-ret));
 			goto out_free;
 		}
-	}
-
-	ret = gb_audit_open(&r.audit, o->audit ? o->audit : "-", r.name, err, sizeof(err));
-	if (ret < 0) {
-		gb_err("%s", err);
-		goto out_free;
 	}
 
 	sigaction(SIGINT, &sa, NULL);
@@ -412,6 +405,14 @@ int gb_run(const struct gb_run_opts *o)
 		goto out_close;
 	}
 	sb_id = r.cg->id;
+
+	/* The audit file is created last, so that nothing is left behind when
+	 * an earlier step fails. */
+	ret = gb_audit_open(&r.audit, o->audit ? o->audit : "-", r.name, err, sizeof(err));
+	if (ret < 0) {
+		gb_err("%s", err);
+		goto out_teardown;
+	}
 
 	start_ns = gb_monotonic_ns();
 	if (r.policy->wall_ns)

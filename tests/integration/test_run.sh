@@ -175,6 +175,14 @@ test_bad_flags_exit_125() {
 	"$GLOVEBOX" run --workspace /nonexistent -- true 2>/dev/null; assert_eq $? 125 "--workspace" || return
 	"$GLOVEBOX" run --bogus -- true 2>/dev/null; assert_eq $? 125 "unknown flag" || return
 	"$GLOVEBOX" frobnicate 2>/dev/null; assert_eq $? 2 "unknown command" || return
+	local before after
+	before=$(ls "$(cg2_root)/glovebox" 2>/dev/null | wc -l)
+	err=$("$GLOVEBOX" run --policy "$POL/minimal.json" --audit /nonexistent/dir/a.jsonl -- touch "$GB_TMP/ran" 2>&1)
+	assert_eq $? 125 "unwritable --audit" || return
+	assert_eq "$err" "glovebox: cannot open audit file '/nonexistent/dir/a.jsonl': No such file or directory" || return
+	assert_false "nothing ran" test -e "$GB_TMP/ran" || return
+	after=$(ls "$(cg2_root)/glovebox" 2>/dev/null | wc -l)
+	assert_eq "$after" "$before" "no cgroup left behind" || return
 }
 
 test_name_in_use_is_refused() {
