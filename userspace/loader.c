@@ -220,6 +220,22 @@ static int open_pinned_map(const char *dir, const char *name, int *fd)
 	return *fd < 0 ? -errno : 0;
 }
 
+#define GB_USE_LOCKS "/run/glovebox/builds"
+
+static int use_lock_open(const char *build)
+{
+	char p[256];
+	int fd;
+
+	if (mkdir("/run/glovebox", 0700) < 0 && errno != EEXIST)
+		return -errno;
+	if (mkdir(GB_USE_LOCKS, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	gb_pathf(p, sizeof(p), GB_USE_LOCKS "/%s", build);
+	fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	return fd < 0 ? -errno : fd;
+}
+
 int gb_bpf_open(struct gb_bpf *b, char *err, size_t errlen)
 {
 	struct gb_load_ctx ctx = { .cgroup_fd = -1 };
@@ -227,6 +243,7 @@ int gb_bpf_open(struct gb_bpf *b, char *err, size_t errlen)
 	int lockfd, ret;
 
 	b->sandboxes_fd = b->rings_fd = b->net_rules_fd = b->fs_rules_fd = b->fs_names_fd = -1;
+	b->use_lock = -1;
 	b->loaded_now = 0;
 	gb_pathf(b->pin_dir, sizeof(b->pin_dir), GB_PIN_ROOT "/%s", GB_BPF_BUILD);
 
@@ -247,6 +264,14 @@ int gb_bpf_open(struct gb_bpf *b, char *err, size_t errlen)
 		if (lockfd >= 0)
 			close(lockfd);
 		return ret;
+	}
+	/* Held (shared) while this process and its watchdog use the build:
+	 * `glovebox unload` leaves a build alone while anyone holds it. */
+	b->use_lock = use_lock_open(GB_BPF_BUILD);
+	if (b->use_lock < 0 || flock(b->use_lock, LOCK_SH) < 0) {
+		ret = b->use_lock < 0 ? b->use_lock : -errno;
+		snprintf(err, errlen, "cannot lock '" GB_USE_LOCKS "/%s': %s", GB_BPF_BUILD, strerror(-ret));
+		goto out_unlock;
 	}
 	if (!pins_complete(b->pin_dir)) {
 		remove_pins(b->pin_dir); /* leftovers of an interrupted load */
@@ -309,6 +334,10 @@ int gb_bpf_open(struct gb_bpf *b, char *err, size_t errlen)
 		gb_bpf_close(b);
 	}
 out_unlock:
+	if (ret < 0 && b->use_lock >= 0) {
+		close(b->use_lock);
+		b->use_lock = -1;
+	}
 	close(lockfd);
 	return ret;
 }
@@ -326,6 +355,9 @@ void gb_bpf_close(struct gb_bpf *b)
 	if (b->fs_names_fd >= 0)
 		close(b->fs_names_fd);
 	b->sandboxes_fd = b->rings_fd = b->net_rules_fd = b->fs_rules_fd = b->fs_names_fd = -1;
+	if (b->use_lock >= 0)
+		close(b->use_lock);
+	b->use_lock = -1;
 }
 
 #define GB_RING_LOCKS "/run/glovebox/rings"
@@ -436,11 +468,20 @@ int gb_bpf_unload(char *err, size_t errlen)
 	}
 	while ((de = readdir(d))) {
 		uint64_t key;
-		int fd;
+		int fd, use;
 
 		if (de->d_name[0] == '.')
 			continue;
 		gb_pathf(p, sizeof(p), GB_PIN_ROOT "/%s", de->d_name);
+		use = use_lock_open(de->d_name);
+		if (use >= 0 && flock(use, LOCK_EX | LOCK_NB) < 0) {
+			snprintf(err, errlen, "glovebox runs are using build '%s'", de->d_name);
+			ret = -EBUSY;
+			close(use);
+			continue;
+		}
+		if (use >= 0)
+			close(use);
 		if (open_pinned_map(p, "gb_sandboxes", &fd) == 0) {
 			uint64_t none = 0;
 			int busy = bpf_map_get_next_key(fd, &none, &key) == 0;

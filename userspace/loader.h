@@ -22,6 +22,7 @@ struct gb_bpf {
 	int net_rules_fd;
 	int fs_rules_fd;  /* lsm backend only, else -1 */
 	int fs_names_fd;
+	int use_lock;     /* shared lock on this build while in use */
 	char pin_dir[256];
 	int loaded_now; /* 1 if this process loaded the programs */
 };

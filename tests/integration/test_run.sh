@@ -254,4 +254,23 @@ test_sandbox_dies_with_glovebox() {
 	assert_false "sandbox removed from the BPF map" sandbox_map_has "$id" || return
 }
 
+test_unload_refuses_while_in_use() {
+	local a=$GB_TMP/unload.jsonl gpid err
+	"$GLOVEBOX" run --policy "$POL/minimal.json" --audit "$a" -- sleep 2 &
+	gpid=$!
+	for _ in $(seq 100); do grep -q '"event":"exec"' "$a" 2>/dev/null && break; sleep 0.05; done
+	err=$("$GLOVEBOX" unload 2>&1)
+	assert_eq $? 1 "unload while a sandbox runs" || return
+	assert_contains "$err" "glovebox runs are using build" || return
+	assert_true "pinned programs still there" test -n "$(ls /sys/fs/bpf/glovebox/)" || return
+	wait $gpid
+	assert_eq $? 0 "the sandbox finished normally" || return
+	"$GLOVEBOX" unload
+	assert_eq $? 0 "unload when idle" || return
+	assert_eq "$(ls /sys/fs/bpf/glovebox/ | wc -l)" 0 "nothing pinned" || return
+	"$GLOVEBOX" run --policy "$POL/minimal.json" --audit "$GB_TMP/reload.jsonl" -- true
+	assert_eq $? 0 "the next run loads the programs again" || return
+	assert_eq "$(audit_query "$GB_TMP/reload.jsonl" 'len([e for e in evs if e["event"]=="exec"])')" 1 "and audits" || return
+}
+
 gb_run_tests "$@"
