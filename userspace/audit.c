@@ -29,6 +29,8 @@ struct gb_audit {
 	const struct gb_policy *policy;
 	uint64_t sandbox_id; /* records of other sandboxes are skipped */
 	json_t *binaries; /* pid -> binary path, from exec and fork events */
+	char *line;       /* the line being written */
+	size_t line_cap;
 	uint64_t lost_reported;
 	char comm[16];
 };
@@ -63,6 +65,14 @@ int gb_audit_open(struct gb_audit **out, const char *path, const char *sandbox,
 		a->own_out = 1;
 	}
 	a->mono_to_real = (int64_t)(gb_realtime_ns() - gb_monotonic_ns());
+	a->line_cap = 4096;
+	a->line = malloc(a->line_cap);
+	if (!a->line) {
+		ret = -ENOMEM;
+		if (a->own_out)
+			fclose(a->out);
+		goto out_free;
+	}
 	strcpy(a->comm, "glovebox");
 	*out = a;
 	return 0;
@@ -153,6 +163,7 @@ json_t *gb_audit_event(struct gb_audit *a, const char *event)
 
 void gb_audit_emit(struct gb_audit *a, json_t *ev)
 {
+	size_t n_out;
 	const char *type;
 	json_t *n;
 
@@ -164,8 +175,21 @@ void gb_audit_emit(struct gb_audit *a, json_t *ev)
 		json_object_set_new(a->counts, type,
 				    json_integer((n ? json_integer_value(n) : 0) + 1));
 	}
-	json_dumpf(ev, a->out, JSON_COMPACT);
-	fputc('\n', a->out);
+	/* One buffer and one write per line: json_dumpf writes token by token. */
+	n_out = json_dumpb(ev, a->line, a->line_cap - 1, JSON_COMPACT);
+	if (n_out >= a->line_cap - 1) {
+		char *nl = realloc(a->line, n_out + 2);
+
+		if (nl) {
+			a->line = nl;
+			a->line_cap = n_out + 2;
+			n_out = json_dumpb(ev, a->line, a->line_cap - 1, JSON_COMPACT);
+		}
+	}
+	if (n_out > 0 && n_out < a->line_cap - 1) {
+		a->line[n_out] = '\n';
+		fwrite(a->line, 1, n_out + 1, a->out);
+	}
 	json_decref(ev);
 }
 
@@ -818,6 +842,7 @@ void gb_audit_close(struct gb_audit *a)
 		fflush(a->out);
 	json_decref(a->binaries);
 	json_decref(a->counts);
+	free(a->line);
 	free(a->sandbox);
 	free(a);
 }
