@@ -6,14 +6,10 @@
 #include <sys/socket.h>
 #include <linux/types.h>
 #include <bpf/bpf.h>
-#include "net.h"
 #include "../bpf/sandbox.h"
 #include "../bpf/net.h"
+#include "net.h"
 
-struct gb_net_entry {
-	struct gb_net_key key;
-	struct gb_net_value value;
-};
 
 /* A rule's CIDR in the IPv6 space (IPv4 mapped), with its prefix there. */
 struct cidr {
@@ -71,84 +67,152 @@ static bool applies(const struct cidr *r, const struct cidr *c)
 	return contains(r, c);
 }
 
+/* A rule's CIDR and its index, sorted by (prefix, address) so that the
+ * rules with one exact CIDR are found by binary search. */
+struct rcidr {
+	struct cidr c;
+	size_t rule;
+};
+
+static int rcidr_cmp(const void *pa, const void *pb)
+{
+	const struct rcidr *a = pa, *b = pb;
+	int d;
+
+	if (a->c.prefix != b->c.prefix)
+		return a->c.prefix - b->c.prefix;
+	d = memcmp(a->c.addr, b->c.addr, 16);
+	if (d)
+		return d;
+	return a->rule < b->rule ? -1 : a->rule > b->rule;
+}
+
+static struct cidr masked(const struct cidr *c, int prefix)
+{
+	struct cidr m = { .prefix = prefix };
+	int full = prefix / 8, bits = prefix % 8;
+
+	memcpy(m.addr, c->addr, (size_t)full);
+	if (bits)
+		m.addr[full] = c->addr[full] & (uint8_t)(0xff << (8 - bits));
+	return m;
+}
+
+/* First index in r[0..n) whose CIDR is >= key's (lower bound). */
+static size_t lower_bound(const struct rcidr *r, size_t n, const struct cidr *key)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		struct rcidr k = { .c = *key, .rule = 0 };
+
+		if (rcidr_cmp(&r[mid], &k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int rule_idx_cmp(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Cost: O(n log n) to sort, then for each distinct CIDR one binary search
+ * per shorter prefix (at most 129): no pairwise comparison of rules. */
 int gb_net_compile(const struct gb_net_list *list, int op, uint64_t sandbox,
 		   struct gb_net_entry **out, size_t *n, char *err, size_t errlen)
 {
-	struct gb_net_entry *e;
-	struct cidr *cs;
-	size_t nc = 0;
+	static const struct cidr v4 = { .addr = { [10] = 0xff, [11] = 0xff }, .prefix = 96 };
+	struct gb_net_entry *e = NULL;
+	struct rcidr *r;
+	struct cidr *cs = NULL;
+	size_t nc = 0, matches[GB_NET_MAX_PORTS + 1];
 	bool v6_wide = false;
+	int ret = 0;
 
 	*out = NULL;
 	*n = 0;
-	/* Candidate keys: each rule's CIDR, once, and the IPv4 space itself if
-	 * an IPv6 rule covers it (so IPv4 lookups stop there). */
+	r = calloc(list->n + 1, sizeof(*r));
 	cs = calloc(list->n + 1, sizeof(*cs));
-	if (!cs)
-		return -ENOMEM;
-	for (size_t i = 0; i < list->n; i++) {
-		struct cidr c = rule_cidr(&list->v[i]);
-		bool dup = false;
-
-		if (!in_v4_space(&c) && c.prefix < 96) {
-			struct cidr sp = { .addr = { [10] = 0xff, [11] = 0xff }, .prefix = 96 };
-
-			if (contains(&c, &sp))
-				v6_wide = true;
-		}
-		for (size_t j = 0; j < nc; j++)
-			if (cs[j].prefix == c.prefix && !memcmp(cs[j].addr, c.addr, 16))
-				dup = true;
-		if (!dup)
-			cs[nc++] = c;
+	if (!r || !cs) {
+		ret = -ENOMEM;
+		goto out_free;
 	}
+	for (size_t i = 0; i < list->n; i++) {
+		r[i].c = rule_cidr(&list->v[i]);
+		r[i].rule = i;
+		if (!in_v4_space(&r[i].c) && contains(&r[i].c, &v4))
+			v6_wide = true;
+	}
+	qsort(r, list->n, sizeof(*r), rcidr_cmp);
+	/* Candidate keys: each distinct CIDR, and the IPv4 space itself if an
+	 * IPv6 rule covers it (so IPv4 lookups stop there). */
+	for (size_t i = 0; i < list->n; i++)
+		if (!nc || cs[nc - 1].prefix != r[i].c.prefix || memcmp(cs[nc - 1].addr, r[i].c.addr, 16))
+			cs[nc++] = r[i].c;
 	if (v6_wide) {
-		struct cidr sp = { .addr = { [10] = 0xff, [11] = 0xff }, .prefix = 96 };
-		bool dup = false;
+		size_t k = lower_bound(r, list->n, &v4);
 
-		for (size_t j = 0; j < nc; j++)
-			if (cs[j].prefix == 96 && !memcmp(cs[j].addr, sp.addr, 16))
-				dup = true;
-		if (!dup)
-			cs[nc++] = sp;
+		if (k == list->n || r[k].c.prefix != 96 || memcmp(r[k].c.addr, v4.addr, 16))
+			cs[nc++] = v4;
 	}
 	e = calloc(nc ? nc : 1, sizeof(*e));
 	if (!e) {
-		free(cs);
-		return -ENOMEM;
+		ret = -ENOMEM;
+		goto out_free;
 	}
 	for (size_t j = 0; j < nc; j++) {
 		struct gb_net_value *v = &e[j].value;
+		size_t nm = 0;
 
 		e[j].key.prefixlen = GB_NET_KEY_BASE + cs[j].prefix;
 		e[j].key.sandbox = sandbox;
 		e[j].key.op = (uint8_t)op;
 		memcpy(e[j].key.addr, cs[j].addr, 16);
-		for (size_t i = 0; i < list->n; i++) {
-			const struct gb_net_rule *r = &list->v[i];
-			struct cidr rc = rule_cidr(r);
+		for (int p = 0; p <= cs[j].prefix; p++) {
+			struct cidr m = masked(&cs[j], p);
 
-			if (!applies(&rc, &cs[j]))
-				continue;
-			if (v->n >= GB_NET_MAX_PORTS) {
-				snprintf(err, errlen, "%s[%zu] '%s': more than %d port ranges apply to one address range",
-					 op == GB_NET_OP_BIND ? "network.bind" : "network.connect", i, r->raw ? r->raw : "",
-					 GB_NET_MAX_PORTS);
-				free(cs);
-				free(e);
-				return -E2BIG;
+			for (size_t k = lower_bound(r, list->n, &m);
+			     k < list->n && r[k].c.prefix == p && !memcmp(r[k].c.addr, m.addr, 16); k++) {
+				if (!applies(&r[k].c, &cs[j]))
+					continue;
+				if (nm == GB_NET_MAX_PORTS) {
+					const struct gb_net_rule *bad = &list->v[r[k].rule];
+
+					snprintf(err, errlen, "%s[%zu] '%s': more than %d port ranges apply to one address range",
+						 op == GB_NET_OP_BIND ? "network.bind" : "network.connect", r[k].rule,
+						 bad->raw ? bad->raw : "", GB_NET_MAX_PORTS);
+					ret = -E2BIG;
+					goto out_free;
+				}
+				matches[nm++] = r[k].rule;
 			}
-			v->ports[v->n].lo = r->port_lo;
-			v->ports[v->n].hi = r->port_hi;
-			v->ports[v->n].proto = r->proto;
-			v->ports[v->n].rule = (uint16_t)i;
-			v->n++;
 		}
+		/* Policy order decides which rule an event names. */
+		qsort(matches, nm, sizeof(matches[0]), rule_idx_cmp);
+		for (size_t m = 0; m < nm; m++) {
+			const struct gb_net_rule *rr = &list->v[matches[m]];
+
+			v->ports[m].lo = rr->port_lo;
+			v->ports[m].hi = rr->port_hi;
+			v->ports[m].proto = rr->proto;
+			v->ports[m].rule = (uint16_t)matches[m];
+		}
+		v->n = (__u32)nm;
 	}
-	free(cs);
 	*out = e;
 	*n = nc;
-	return 0;
+	e = NULL;
+out_free:
+	free(e);
+	free(cs);
+	free(r);
+	return ret;
 }
 
 uint32_t gb_net_sandbox_flags(const struct gb_policy *p)

@@ -20,7 +20,16 @@ int gb_net_rules_add(int map_fd, uint64_t sandbox, const struct gb_policy *p,
 int gb_net_rules_del(int map_fd, uint64_t sandbox, const struct gb_policy *p);
 
 /* For tests: the entries as they would be inserted, for one op. */
+struct gb_net_key;
+struct gb_net_value;
+#ifdef GLOVEBOX_NET_H
+struct gb_net_entry {
+	struct gb_net_key key;
+	struct gb_net_value value;
+};
+#else
 struct gb_net_entry;
+#endif
 int gb_net_compile(const struct gb_net_list *list, int op, uint64_t sandbox,
 		   struct gb_net_entry **out, size_t *n, char *err, size_t errlen);
 
