@@ -220,6 +220,8 @@ static int open_pinned_map(const char *dir, const char *name, int *fd)
 	return *fd < 0 ? -errno : 0;
 }
 
+static int unload_builds(const char *keep, char *err, size_t errlen);
+
 #define GB_USE_LOCKS "/run/glovebox/builds"
 
 static int use_lock_open(const char *build)
@@ -318,6 +320,13 @@ int gb_bpf_open(struct gb_bpf *b, char *err, size_t errlen)
 			goto out_unlock;
 		}
 		b->loaded_now = 1;
+		/* Programs of other builds (an upgrade) run on every event until
+		 * removed: remove those nobody uses any more. */
+		{
+			char ignore[256];
+
+			unload_builds(GB_BPF_BUILD, ignore, sizeof(ignore));
+		}
 	}
 	ret = open_pinned_map(b->pin_dir, "gb_sandboxes", &b->sandboxes_fd);
 	if (!ret)
@@ -447,56 +456,55 @@ int gb_bpf_sandbox_get(struct gb_bpf *b, uint64_t id, struct gb_sandbox *sb)
 	return bpf_map_lookup_elem(b->sandboxes_fd, &id, sb) < 0 ? -errno : 0;
 }
 
-int gb_bpf_unload(char *err, size_t errlen)
+/* Remove the pins of every build but `keep` (NULL: all) that nobody uses.
+ * Called with GB_PIN_ROOT locked. Returns -EBUSY if one is in use. */
+static int unload_builds(const char *keep, char *err, size_t errlen)
 {
 	char p[512];
 	struct dirent *de;
 	DIR *d;
-	int lockfd, ret = 0;
+	int ret = 0;
 
-	lockfd = open(GB_PIN_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (lockfd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (flock(lockfd, LOCK_EX) < 0) {
-		ret = -errno;
-		goto out_close;
-	}
 	d = opendir(GB_PIN_ROOT);
-	if (!d) {
-		ret = -errno;
-		goto out_close;
-	}
+	if (!d)
+		return -errno;
 	while ((de = readdir(d))) {
-		uint64_t key;
-		int fd, use;
+		uint64_t key, none = 0;
+		int fd, use, busy;
 
-		if (de->d_name[0] == '.')
+		if (de->d_name[0] == '.' || (keep && !strcmp(de->d_name, keep)))
 			continue;
 		gb_pathf(p, sizeof(p), GB_PIN_ROOT "/%s", de->d_name);
 		use = use_lock_open(de->d_name);
-		if (use >= 0 && flock(use, LOCK_EX | LOCK_NB) < 0) {
-			snprintf(err, errlen, "glovebox runs are using build '%s'", de->d_name);
-			ret = -EBUSY;
-			close(use);
-			continue;
-		}
+		busy = use >= 0 && flock(use, LOCK_EX | LOCK_NB) < 0;
 		if (use >= 0)
 			close(use);
-		if (open_pinned_map(p, "gb_sandboxes", &fd) == 0) {
-			uint64_t none = 0;
-			int busy = bpf_map_get_next_key(fd, &none, &key) == 0;
-
+		if (!busy && open_pinned_map(p, "gb_sandboxes", &fd) == 0) {
+			busy = bpf_map_get_next_key(fd, &none, &key) == 0;
 			close(fd);
-			if (busy) {
-				snprintf(err, errlen, "sandboxes are still running (see '%s/gb_sandboxes')", p);
-				ret = -EBUSY;
-				continue;
-			}
+		}
+		if (busy) {
+			snprintf(err, errlen, "glovebox runs are using build '%s'", de->d_name);
+			ret = -EBUSY;
+			continue;
 		}
 		remove_pins(p);
 	}
 	closedir(d);
-out_close:
+	return ret;
+}
+
+int gb_bpf_unload(char *err, size_t errlen)
+{
+	int lockfd, ret;
+
+	lockfd = open(GB_PIN_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lockfd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (flock(lockfd, LOCK_EX) < 0)
+		ret = -errno;
+	else
+		ret = unload_builds(NULL, err, errlen);
 	close(lockfd);
 	return ret;
 }
