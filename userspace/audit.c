@@ -32,6 +32,7 @@ struct gb_audit {
 	char *line;       /* the line being written */
 	size_t line_cap;
 	uint64_t lost_reported;
+	uint64_t lost_user; /* events glovebox itself failed to write */
 	char comm[16];
 };
 
@@ -167,8 +168,10 @@ void gb_audit_emit(struct gb_audit *a, json_t *ev)
 	const char *type;
 	json_t *n;
 
-	if (!ev)
+	if (!ev) {
+		a->lost_user++; /* the event could not even be built */
 		return;
+	}
 	type = json_string_value(json_object_get(ev, "event"));
 	if (type) {
 		n = json_object_get(a->counts, type);
@@ -189,6 +192,8 @@ void gb_audit_emit(struct gb_audit *a, json_t *ev)
 	if (n_out > 0 && n_out < a->line_cap - 1) {
 		a->line[n_out] = '\n';
 		fwrite(a->line, 1, n_out + 1, a->out);
+	} else {
+		a->lost_user++; /* could not be written (out of memory): counted as lost */
 	}
 	json_decref(ev);
 }
@@ -818,7 +823,7 @@ void gb_audit_lost(struct gb_audit *a, uint64_t total)
 
 uint64_t gb_audit_lost_total(struct gb_audit *a)
 {
-	return a->lost_reported;
+	return a->lost_reported + a->lost_user;
 }
 
 json_t *gb_audit_counts(struct gb_audit *a)

@@ -246,13 +246,9 @@ static int allow_add(struct build *b, const char *path, __u64 rights)
 		snprintf(b->err, b->errlen, "cannot resolve '%s': %s", path, strerror(errno));
 		return -errno;
 	}
-	for (size_t i = 0; i < b->n_allow; i++) {
-		if (strcmp(b->allow[i].path, r) == 0) {
-			b->allow[i].rights |= rights;
-			free(r);
-			return 0;
-		}
-	}
+	/* No search for an earlier entry with the same path: Landlock adds up
+	 * the rights of rules on one inode, and the search made a large policy
+	 * quadratic. */
 	na = realloc(b->allow, (b->n_allow + 1) * sizeof(*na));
 	if (!na) {
 		free(r);

@@ -224,17 +224,17 @@ static int unload_builds(const char *keep, char *err, size_t errlen);
 
 #define GB_USE_LOCKS "/run/glovebox/builds"
 
-static int use_lock_open(const char *build)
+static int use_lock_open(const char *build, bool create)
 {
 	char p[256];
 	int fd;
 
-	if (mkdir("/run/glovebox", 0700) < 0 && errno != EEXIST)
+	if (create && mkdir("/run/glovebox", 0700) < 0 && errno != EEXIST)
 		return -errno;
-	if (mkdir(GB_USE_LOCKS, 0700) < 0 && errno != EEXIST)
+	if (create && mkdir(GB_USE_LOCKS, 0700) < 0 && errno != EEXIST)
 		return -errno;
 	gb_pathf(p, sizeof(p), GB_USE_LOCKS "/%s", build);
-	fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	fd = open(p, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
 	return fd < 0 ? -errno : fd;
 }
 
@@ -269,7 +269,7 @@ int gb_bpf_open(struct gb_bpf *b, char *err, size_t errlen)
 	}
 	/* Held (shared) while this process and its watchdog use the build:
 	 * `glovebox unload` leaves a build alone while anyone holds it. */
-	b->use_lock = use_lock_open(GB_BPF_BUILD);
+	b->use_lock = use_lock_open(GB_BPF_BUILD, true);
 	if (b->use_lock < 0 || flock(b->use_lock, LOCK_SH) < 0) {
 		ret = b->use_lock < 0 ? b->use_lock : -errno;
 		snprintf(err, errlen, "cannot lock '" GB_USE_LOCKS "/%s': %s", GB_BPF_BUILD, strerror(-ret));
@@ -475,10 +475,8 @@ static int unload_builds(const char *keep, char *err, size_t errlen)
 		if (de->d_name[0] == '.' || (keep && !strcmp(de->d_name, keep)))
 			continue;
 		gb_pathf(p, sizeof(p), GB_PIN_ROOT "/%s", de->d_name);
-		use = use_lock_open(de->d_name);
+		use = use_lock_open(de->d_name, false);
 		busy = use >= 0 && flock(use, LOCK_EX | LOCK_NB) < 0;
-		if (use >= 0)
-			close(use);
 		if (!busy && open_pinned_map(p, "gb_sandboxes", &fd) == 0) {
 			busy = bpf_map_get_next_key(fd, &none, &key) == 0;
 			close(fd);
@@ -486,9 +484,18 @@ static int unload_builds(const char *keep, char *err, size_t errlen)
 		if (busy) {
 			snprintf(err, errlen, "glovebox runs are using build '%s'", de->d_name);
 			ret = -EBUSY;
+			if (use >= 0)
+				close(use);
 			continue;
 		}
 		remove_pins(p);
+		/* Runs take the use lock with GB_PIN_ROOT locked, as we hold it
+		 * now: nobody can be about to use this build. */
+		if (use >= 0) {
+			gb_pathf(p, sizeof(p), GB_USE_LOCKS "/%s", de->d_name);
+			unlink(p);
+			close(use);
+		}
 	}
 	closedir(d);
 	return ret;
