@@ -4,6 +4,7 @@
 #include "sandbox.bpf.h"
 #include "path.bpf.h"
 #include "lsm.h"
+#include "netrules.bpf.h"
 
 #define EPERM 1
 #define PROT_EXEC 4
@@ -13,6 +14,12 @@
 #define AF_PACKET 17
 #define SOCK_RAW 3
 #define CGROUP_SUPER_MAGIC 0x27e0eb
+#define S_IFMT 00170000
+#define S_IFCHR 0020000
+#define S_IFBLK 0060000
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#define AF_INET 2
+#define AF_INET6 10
 #define CGROUP2_SUPER_MAGIC 0x63677270
 
 struct {
@@ -373,6 +380,9 @@ int BPF_PROG(lsm_path_mknod, const struct path *dir, struct dentry *dentry, umod
 {
 	if (ret)
 		return ret;
+	/* A device node would reach the device whatever the path rules say. */
+	if ((mode & S_IFMT) == S_IFCHR || (mode & S_IFMT) == S_IFBLK)
+		return boundary_hook(0, GB_OP_MKNOD, mode);
 	return create_hook(dir, dentry, GB_OP_CREATE);
 }
 
@@ -472,6 +482,14 @@ int BPF_PROG(lsm_path_truncate, const struct path *path, int ret)
 	return path_hook(path, GB_OP_TRUNCATE);
 }
 
+SEC("lsm/path_chown")
+int BPF_PROG(lsm_path_chown, const struct path *path, unsigned int uid, unsigned int gid, int ret)
+{
+	if (ret)
+		return ret;
+	return path_hook(path, GB_OP_CHOWN);
+}
+
 SEC("lsm/path_chmod")
 int BPF_PROG(lsm_path_chmod, const struct path *path, umode_t mode, int ret)
 {
@@ -542,6 +560,83 @@ static __always_inline bool outside(struct gb_sandbox *sb, struct task_struct *t
 	struct gb_sandbox *other = gb_sandbox_of(t);
 
 	return !other || other->id != sb->id;
+}
+
+/* clone3(CLONE_INTO_CGROUP) with an O_PATH fd of another cgroup would
+ * start a child outside the sandbox's cgroup (O_PATH skips file_open). */
+SEC("lsm/task_alloc")
+int BPF_PROG(lsm_task_alloc, struct task_struct *task, unsigned long clone_flags, int ret)
+{
+	if (ret)
+		return ret;
+	if (!(clone_flags & CLONE_INTO_CGROUP))
+		return 0;
+	return boundary_hook(0, GB_OP_CLONE_CGROUP, 0);
+}
+
+/* listen() on a socket that was never bound binds it to the wildcard
+ * address and a port the kernel picks: that is a bind to port 0, allowed
+ * only by a network.bind rule without a port range. */
+SEC("lsm/socket_listen")
+int BPF_PROG(lsm_socket_listen, struct socket *sock, int backlog, int ret)
+{
+	struct gb_net_key key = {};
+	struct gb_sandbox *sb;
+	struct gb_net_value *v;
+	struct gb_net_event *ev;
+	struct sock *sk;
+	__u16 family, rule = GB_NET_NO_RULE;
+	__u8 verdict = GB_VERDICT_DENY;
+	void *rb;
+
+	if (ret)
+		return ret;
+	sb = current_sandbox();
+	if (!sb || !(sb->flags & GB_SB_NET_BIND))
+		return 0;
+	sk = BPF_CORE_READ(sock, sk);
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if ((family != AF_INET && family != AF_INET6) || BPF_CORE_READ(sk, __sk_common.skc_num))
+		return 0; /* not IP, or bound already (and checked then) */
+	key.prefixlen = GB_NET_KEY_BASE + 128;
+	key.sandbox = sb->id;
+	key.op = GB_NET_OP_BIND;
+	if (family == AF_INET) {
+		key.addr[10] = 0xff;
+		key.addr[11] = 0xff;
+	}
+	v = bpf_map_lookup_elem(&gb_net_rules, &key);
+	if (v) {
+		for (int i = 0; i < GB_NET_MAX_PORTS; i++) {
+			if (i >= v->n)
+				break;
+			if (v->ports[i].lo <= 1 && v->ports[i].hi == 65535) {
+				verdict = GB_VERDICT_ALLOW;
+				rule = v->ports[i].rule;
+				break;
+			}
+		}
+	}
+	if (verdict == GB_VERDICT_DENY && sb->mode == GB_SB_MODE_AUDIT)
+		verdict = GB_VERDICT_AUDIT;
+	rb = gb_ring_of(sb);
+	if (rb) {
+		ev = bpf_ringbuf_reserve(rb, sizeof(*ev), 0);
+		if (ev) {
+			gb_fill_hdr(&ev->hdr, GB_EV_NET, sizeof(*ev), sb, bpf_get_current_task_btf());
+			ev->op = GB_NET_OP_BIND;
+			ev->verdict = verdict;
+			ev->family = family;
+			ev->proto = BPF_CORE_READ(sk, sk_protocol);
+			ev->port = 0;
+			ev->rule = rule;
+			__builtin_memcpy(ev->addr, key.addr, 16);
+			bpf_ringbuf_submit(ev, gb_wakeup_flags(rb));
+		} else {
+			gb_count_lost(sb);
+		}
+	}
+	return verdict == GB_VERDICT_DENY ? -EPERM : 0;
 }
 
 SEC("lsm/ptrace_access_check")
@@ -631,7 +726,7 @@ int BPF_PROG(lsm_userns_create, const struct cred *cred, int ret)
  * I/O, rebooting, MAC policy, audit and tracing. A sandboxed root keeps the
  * rest (chown, DAC override, setuid...) for ordinary work inside. */
 #define CAP_BIT(c) (1ull << (c))
-#define BOUNDARY_CAPS (CAP_BIT(12) /* NET_ADMIN */ | CAP_BIT(16) /* SYS_MODULE */ |            \
+#define BOUNDARY_CAPS (CAP_BIT(12) /* NET_ADMIN */ | CAP_BIT(16) /* SYS_MODULE */ | CAP_BIT(27) /* MKNOD */ | \
 		       CAP_BIT(17) /* SYS_RAWIO */ | CAP_BIT(21) /* SYS_ADMIN */ |             \
 		       CAP_BIT(22) /* SYS_BOOT */ | CAP_BIT(25) /* SYS_TIME */ |               \
 		       CAP_BIT(30) /* AUDIT_CONTROL */ | CAP_BIT(32) /* MAC_OVERRIDE */ |      \

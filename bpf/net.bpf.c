@@ -12,14 +12,7 @@
 /* Depth of sandbox cgroups below the cgroup2 root (<root>/glovebox/<name>). */
 const volatile int sandbox_level = 2;
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(max_entries, GB_NET_MAX_RULES);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct gb_net_key);
-	__type(value, struct gb_net_value);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} gb_net_rules SEC(".maps");
+#include "netrules.bpf.h"
 
 static __always_inline bool port_ok(struct gb_net_value *v, __u16 port, __u8 proto, __u16 *rule)
 {
@@ -151,4 +144,28 @@ SEC("cgroup/bind6")
 int cg_bind6(struct bpf_sock_addr *ctx)
 {
 	return decide(ctx, GB_NET_OP_BIND, true);
+}
+
+/* Sockets that could carry data past the connect/sendmsg checks (ICMP echo
+ * "ping" sockets, SCTP, UDP-Lite, ...): where network.connect is declared,
+ * an IP socket must be TCP or UDP. */
+SEC("cgroup/sock_create")
+int cg_sock_create(struct bpf_sock *ctx)
+{
+	static const __u8 zero[16];
+	struct gb_sandbox *sb;
+	__u64 id;
+	__u8 verdict;
+
+	if (ctx->family != AF_INET && ctx->family != AF_INET6)
+		return 1;
+	if (ctx->protocol == 6 /* TCP */ || ctx->protocol == 17 /* UDP */)
+		return 1;
+	id = bpf_get_current_ancestor_cgroup_id(sandbox_level);
+	sb = bpf_map_lookup_elem(&gb_sandboxes, &id);
+	if (!sb || !(sb->flags & GB_SB_NET_CONNECT))
+		return 1;
+	verdict = sb->mode == GB_SB_MODE_AUDIT ? GB_VERDICT_AUDIT : GB_VERDICT_DENY;
+	emit(sb, GB_NET_OP_SOCKET, verdict, ctx->family, ctx->protocol, 0, GB_NET_NO_RULE, zero);
+	return verdict == GB_VERDICT_DENY ? 0 : 1;
 }

@@ -28,6 +28,7 @@ enum gb_net_op {
 	GB_NET_OP_CONNECT = 1,
 	GB_NET_OP_BIND = 2,
 	GB_NET_OP_SENDMSG = 3, /* unconnected UDP; checked against connect rules */
+	GB_NET_OP_SOCKET = 4,  /* an IP socket other than TCP/UDP (ICMP, SCTP...) */
 };
 
 struct gb_net_key {

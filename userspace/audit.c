@@ -261,7 +261,8 @@ static const char *verdict_name(int v)
 
 static const char *proto_name(int p)
 {
-	return p == IPPROTO_TCP ? "tcp" : p == IPPROTO_UDP ? "udp" : p == 0 ? "any" : "other";
+	return p == IPPROTO_TCP ? "tcp" : p == IPPROTO_UDP ? "udp" : p == IPPROTO_ICMP ? "icmp" :
+	       p == IPPROTO_ICMPV6 ? "icmpv6" : p == IPPROTO_SCTP ? "sctp" : p == 0 ? "any" : "other";
 }
 
 static json_t *net_event(struct gb_audit *a, const struct gb_net_event *x)
@@ -275,7 +276,8 @@ static json_t *net_event(struct gb_audit *a, const struct gb_net_event *x)
 		    gb_json_bytes(x->hdr.comm, strnlen(x->hdr.comm, GB_COMM_LEN)));
 	json_object_set_new(ev, "limit", json_string("network"));
 	json_object_set_new(ev, "op", json_string(x->op == GB_NET_OP_CONNECT ? "connect" :
-						  x->op == GB_NET_OP_BIND ? "bind" : "sendmsg"));
+						  x->op == GB_NET_OP_BIND ? "bind" :
+						  x->op == GB_NET_OP_SOCKET ? "socket" : "sendmsg"));
 	mapped = !memcmp(x->addr, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12);
 	if (mapped)
 		inet_ntop(AF_INET, x->addr + 12, buf, sizeof(buf));
@@ -602,6 +604,7 @@ static const char *const lsm_ops[GB_OP__COUNT] = {
 	[GB_OP_PIVOT_ROOT] = "pivot_root", [GB_OP_USERNS] = "userns_create",
 	[GB_OP_MODULE] = "module_load", [GB_OP_SOCKET] = "socket",
 	[GB_OP_CGROUP_WRITE] = "cgroup_write", [GB_OP_CAPABILITY] = "capability",
+	[GB_OP_CHOWN] = "chown", [GB_OP_CLONE_CGROUP] = "clone_into_cgroup",
 };
 
 static json_t *lsm_rule(struct gb_audit *a, const struct gb_lsm_event *x)

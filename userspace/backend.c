@@ -153,13 +153,13 @@ const char *gb_status_name(enum gb_status s)
 
 static const char *const fs_hooks[] = {
 	"file_open", "path_mknod", "path_mkdir", "path_unlink", "path_rmdir", "path_rename",
-	"path_link", "path_symlink", "path_truncate", "path_chmod", NULL,
+	"path_link", "path_symlink", "path_truncate", "path_chmod", "path_chown", NULL,
 };
 static const char *const exec_hooks[] = { "bprm_check_security", "mmap_file", "file_mprotect", NULL };
 static const char *const proc_hooks[] = {
 	"ptrace_access_check", "ptrace_traceme", "task_kill", "bpf", "sb_mount", "sb_umount",
 	"move_mount", "sb_pivotroot", "userns_create", "kernel_read_file", "kernel_load_data",
-	"kernel_module_request", "socket_create", "capable", NULL,
+	"kernel_module_request", "socket_create", "capable", "task_alloc", NULL,
 };
 
 /* The hooks of list that are not in place, comma-separated into buf

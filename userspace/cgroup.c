@@ -324,8 +324,10 @@ bool gb_cgroup_populated(const struct gb_cgroup *cg)
 	const char *s;
 
 	gb_pathf(p, sizeof(p), "%s/cgroup.events", cg->path);
+	/* Only a cgroup that is gone is surely empty: on any other error,
+	 * assume processes are left (map entries are kept for them). */
 	if (gb_read_file(p, buf, sizeof(buf)) < 0)
-		return false;
+		return access(cg->path, F_OK) == 0;
 	s = strstr(buf, "populated ");
 	return s && s[10] == '1';
 }

@@ -26,12 +26,8 @@ uint32_t gb_fsrules_flags(const struct gb_policy *p)
 		f |= GB_SB_FS;
 	if (p->declared[GB_LIMIT_EXEC])
 		f |= GB_SB_EXEC;
-	for (size_t i = 0; i < p->fs_deny.n; i++) {
-		struct stat st;
-
-		if (stat(p->fs_deny.v[i].path, &st) < 0)
-			f |= GB_SB_FS_NAMES;
-	}
+	if (p->fs_deny.n)
+		f |= GB_SB_FS_NAMES;
 	return f;
 }
 
@@ -200,60 +196,74 @@ static int build(uint64_t sandbox, const struct gb_policy *p, struct pending **v
 	return 0;
 }
 
-void gb_fsrules_del(int rules_fd, int names_fd, uint64_t sandbox, const struct gb_policy *p)
-{
+/* What was added for one sandbox, so that exactly that is removed, even if
+ * the files have changed since. */
+struct gb_fsrules {
+	int rules_fd, names_fd;
 	struct pending *v;
-	char err[64];
 	size_t n;
+	struct gb_fs_name_key *names;
+	size_t n_names;
+};
 
-	if (build(sandbox, p, &v, &n, err, sizeof(err)) == 0) {
-		for (size_t j = 0; j < n; j++)
-			bpf_map_delete_elem(rules_fd, &v[j].key);
-		free(v);
-	}
-	for (size_t i = 0; i < p->fs_deny.n; i++) {
-		struct gb_fs_name_key k;
-		struct stat st;
-
-		if (stat(p->fs_deny.v[i].path, &st) < 0 && name_key(p->fs_deny.v[i].path, sandbox, &k) == 0)
-			bpf_map_delete_elem(names_fd, &k);
-	}
+void gb_fsrules_del(struct gb_fsrules *f)
+{
+	if (!f)
+		return;
+	for (size_t j = 0; j < f->n; j++)
+		bpf_map_delete_elem(f->rules_fd, &f->v[j].key);
+	for (size_t j = 0; j < f->n_names; j++)
+		bpf_map_delete_elem(f->names_fd, &f->names[j]);
+	free(f->v);
+	free(f->names);
+	free(f);
 }
 
 int gb_fsrules_add(int rules_fd, int names_fd, uint64_t sandbox, const struct gb_policy *p,
-		   char *err, size_t errlen)
+		   struct gb_fsrules **out, char *err, size_t errlen)
 {
-	struct pending *v;
-	size_t n;
+	struct gb_fsrules *f;
+	size_t added = 0;
 	int ret;
 
-	ret = build(sandbox, p, &v, &n, err, errlen);
+	*out = NULL;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	f->rules_fd = rules_fd;
+	f->names_fd = names_fd;
+	f->names = calloc(p->fs_deny.n + 1, sizeof(*f->names));
+	ret = f->names ? build(sandbox, p, &f->v, &f->n, err, errlen) : -ENOMEM;
 	if (ret < 0)
-		return ret;
-	for (size_t j = 0; j < n && !ret; j++)
-		if (bpf_map_update_elem(rules_fd, &v[j].key, &v[j].rule, BPF_NOEXIST) < 0) {
+		goto out_free;
+	for (; added < f->n && !ret; added++)
+		if (bpf_map_update_elem(rules_fd, &f->v[added].key, &f->v[added].rule, BPF_NOEXIST) < 0) {
 			ret = -errno;
 			snprintf(err, errlen, "cannot add filesystem rules to the BPF map: %s", strerror(-ret));
 		}
-	free(v);
-	for (size_t i = 0; i < p->fs_deny.n && !ret; i++) {
-		struct gb_fs_name_key k;
-		struct stat st;
+	if (ret < 0) {
+		f->n = added - 1; /* the failed one was not added */
+		goto out_free;
+	}
+	/* Every deny entry is also matched by name under its parent: a file
+	 * that does not exist yet, or one replaced later by a new inode. */
+	for (size_t i = 0; i < p->fs_deny.n && i <= GB_RULE_MAX_INDEX; i++) {
 		__u16 idx = GB_RULE_REF(GB_LIST_DENY, i);
+		struct gb_fs_name_key *k = &f->names[f->n_names];
 
-		if (i > GB_RULE_MAX_INDEX)
-			break;
-		if (stat(p->fs_deny.v[i].path, &st) == 0)
+		if (name_key(p->fs_deny.v[i].path, sandbox, k) < 0)
 			continue;
-		if (name_key(p->fs_deny.v[i].path, sandbox, &k) < 0)
-			continue;
-		if (bpf_map_update_elem(names_fd, &k, &idx, BPF_ANY) < 0) {
+		if (bpf_map_update_elem(names_fd, k, &idx, BPF_ANY) < 0) {
 			ret = -errno;
 			snprintf(err, errlen, "cannot add filesystem.deny[%zu] '%s' to the BPF map: %s", i,
 				 p->fs_deny.v[i].raw, strerror(-ret));
+			goto out_free;
 		}
+		f->n_names++;
 	}
-	if (ret < 0)
-		gb_fsrules_del(rules_fd, names_fd, sandbox, p);
+	*out = f;
+	return 0;
+out_free:
+	gb_fsrules_del(f);
 	return ret;
 }

@@ -11,12 +11,14 @@
 /* GB_SB_* flags the sandbox entry needs for p's filesystem and exec limits. */
 uint32_t gb_fsrules_flags(const struct gb_policy *p);
 
-/* Insert the sandbox's entries. On failure nothing is left and err says
- * which entry could not be resolved. */
-int gb_fsrules_add(int rules_fd, int names_fd, uint64_t sandbox, const struct gb_policy *p,
-		   char *err, size_t errlen);
+struct gb_fsrules;
 
-/* Remove every entry of the sandbox (missing entries are not an error). */
-void gb_fsrules_del(int rules_fd, int names_fd, uint64_t sandbox, const struct gb_policy *p);
+/* Insert the sandbox's entries; *out remembers them. On failure nothing is
+ * left and err says which entry could not be resolved. */
+int gb_fsrules_add(int rules_fd, int names_fd, uint64_t sandbox, const struct gb_policy *p,
+		   struct gb_fsrules **out, char *err, size_t errlen);
+
+/* Remove exactly what was added, and free. Accepts NULL. */
+void gb_fsrules_del(struct gb_fsrules *f);
 
 #endif

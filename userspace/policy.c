@@ -1459,3 +1459,31 @@ const char *gb_policy_rule_for(const struct gb_policy *p, const char *path, cons
 	}
 	return r ? r->raw : "default";
 }
+
+int gb_policy_add_deny(struct gb_policy *p, const char *path, const char *raw)
+{
+	struct gb_path_rule *v = realloc(p->fs_deny.v, (p->fs_deny.n + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	p->fs_deny.v = v;
+	v[p->fs_deny.n].path = strdup(path);
+	v[p->fs_deny.n].raw = strdup(raw);
+	if (!v[p->fs_deny.n].path || !v[p->fs_deny.n].raw) {
+		free(v[p->fs_deny.n].path);
+		free(v[p->fs_deny.n].raw);
+		return -ENOMEM;
+	}
+	p->fs_deny.n++;
+	p->fs_deny_declared = true;
+	return 0;
+}
+
+bool gb_policy_may_write(const struct gb_policy *p, const char *path)
+{
+	if (deepest(&p->fs_deny, path, NULL))
+		return false;
+	if (!p->declared[GB_LIMIT_FILESYSTEM])
+		return true;
+	return deepest(&p->fs_write, path, NULL) != NULL;
+}

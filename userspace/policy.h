@@ -114,6 +114,13 @@ int gb_parse_net_rule(const char *s, struct gb_net_rule *r, char *err, size_t er
 const char *gb_policy_rule_for(const struct gb_policy *p, const char *path, const char *op,
 			       bool denied);
 
+/* Add a deny entry (an absolute, normalised path) that is not in the file,
+ * e.g. the audit file. */
+int gb_policy_add_deny(struct gb_policy *p, const char *path, const char *raw);
+
+/* Whether the policy lets the sandbox write path (absolute, normalised). */
+bool gb_policy_may_write(const struct gb_policy *p, const char *path);
+
 const char *gb_limit_name(enum gb_limit l);     /* "filesystem", "exec", "network", "process", "time" */
 const char *gb_mode_name(enum gb_mode m);       /* "enforce", "audit" */
 

@@ -118,7 +118,10 @@ static pid_t spawn(const struct confinement *cf, char **argv, int *pidfd, int st
 	if (pid != 0)
 		return (pid_t)pid;
 
-	/* Child: inside the sandbox's cgroup. */
+	/* Child: inside the sandbox's cgroup. A session of its own: the
+	 * terminal it may inherit is not its controlling terminal, so it
+	 * cannot push input into it (TIOCSTI needs that or CAP_SYS_ADMIN). */
+	setsid();
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
@@ -135,7 +138,9 @@ static pid_t spawn(const struct confinement *cf, char **argv, int *pidfd, int st
 	}
 	if (!f.err && cf->seccomp) {
 		f.stage = 3;
-		f.err = -gb_seccomp_enforce(cf->seccomp);
+		f.err = -gb_boundary_caps_drop();
+		if (!f.err)
+			f.err = -gb_seccomp_enforce(cf->seccomp);
 	}
 	if (f.err)
 		goto out_fail;
@@ -170,6 +175,7 @@ struct sandbox_run {
 	bool registered;
 	bool net_rules;
 	bool fs_rules;
+	struct gb_fsrules *fsrules;
 	struct gb_audit *audit;
 	struct gb_landlock *landlock;
 	struct gb_seccomp *seccomp;
@@ -213,8 +219,8 @@ static void sandbox_remove(struct sandbox_run *r, uint64_t sb_id, bool quiet)
 	if (r->net_rules)
 		gb_net_rules_del(r->bpf.net_rules_fd, sb_id, r->policy);
 	r->net_rules = false;
-	if (r->fs_rules)
-		gb_fsrules_del(r->bpf.fs_rules_fd, r->bpf.fs_names_fd, sb_id, r->policy);
+	gb_fsrules_del(r->fsrules);
+	r->fsrules = NULL;
 	if (r->sysaudit || r->fs_rules) {
 		uint64_t reads;
 
@@ -274,6 +280,31 @@ static int start_watchdog(struct sandbox_run *r, uint64_t sb_id)
 	r->watchdog = pid;
 	r->watchdog_fd = p[1];
 	return 0;
+}
+
+/* path made absolute, its directory resolved (the file may not exist). */
+static char *absolute_path(const char *path)
+{
+	char *copy = strdup(path), *dir, *base, *rd, *out = NULL;
+	char *slash;
+
+	if (!copy)
+		return NULL;
+	slash = strrchr(copy, '/');
+	if (slash) {
+		*slash = '\0';
+		dir = copy[0] ? copy : "/";
+		base = slash + 1;
+	} else {
+		dir = ".";
+		base = copy;
+	}
+	rd = realpath(dir, NULL);
+	if (rd && asprintf(&out, "%s/%s", strcmp(rd, "/") ? rd : "", base) < 0)
+		out = NULL;
+	free(rd);
+	free(copy);
+	return out;
 }
 
 int gb_run(const struct gb_run_opts *o)
@@ -364,6 +395,27 @@ int gb_run(const struct gb_run_opts *o)
 			gb_warn("audit mode on backend %s cannot report decisions of: %s (allowed without a report)",
 				gb_backend_name(backend), unaudited);
 	}
+	/* The sandbox must not be able to rewrite its own audit trail. */
+	if (o->audit && strcmp(o->audit, "-") != 0) {
+		char *abs = absolute_path(o->audit);
+
+		if (!abs) {
+			gb_err("cannot open audit file '%s': %s", o->audit, strerror(errno));
+			goto out_free;
+		}
+		if (backend == GB_BACKEND_LSM) {
+			/* Denied by inode and by name: no other side effect. */
+			if (gb_policy_add_deny(r.policy, abs, "(audit file)") < 0) {
+				free(abs);
+				goto out_free;
+			}
+		} else if (gb_policy_may_write(r.policy, abs)) {
+			/* On Landlock a deny would split its directory. */
+			gb_warn("audit file '%s' can be written from inside the sandbox (backend landlock); "
+				"put it outside the policy's write set", abs);
+		}
+		free(abs);
+	}
 	if (backend == GB_BACKEND_LANDLOCK) {
 		/* In audit mode this only scopes signals (Landlock cannot report). */
 		err[0] = '\0';
@@ -433,7 +485,8 @@ int gb_run(const struct gb_run_opts *o)
 	r.net_rules = true;
 	if (backend == GB_BACKEND_LSM) {
 		sb.flags |= gb_fsrules_flags(r.policy);
-		ret = gb_fsrules_add(r.bpf.fs_rules_fd, r.bpf.fs_names_fd, sb_id, r.policy, err, sizeof(err));
+		ret = gb_fsrules_add(r.bpf.fs_rules_fd, r.bpf.fs_names_fd, sb_id, r.policy, &r.fsrules,
+				     err, sizeof(err));
 		if (ret < 0) {
 			gb_err("%s", err);
 			goto out_teardown;
@@ -491,6 +544,11 @@ int gb_run(const struct gb_run_opts *o)
 	gb_audit_flush(r.audit);
 
 	fflush(NULL);
+	if (got_signal) { /* interrupted during set-up: the command never starts */
+		exit_status = 128 + got_signal;
+		reason = "signal";
+		goto out_end;
+	}
 	{
 		struct confinement cf = { .cg = r.cg, .landlock = r.landlock, .seccomp = r.seccomp };
 

@@ -18,7 +18,9 @@
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/capability.h>
 #include <linux/seccomp.h>
+#include <sys/ioctl.h>
 #include <sched.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -111,6 +113,16 @@ int gb_seccomp_prepare(const struct gb_policy *p, struct gb_seccomp **out,
 		RET_ERRNO(EPERM),
 		RET(SECCOMP_RET_ALLOW),
 
+		/* Faking terminal input (TIOCSTI) or console tricks (TIOCLINUX)
+		 * on an inherited terminal would run commands outside. The
+		 * kernel's cmd argument is 32 bits. */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 5),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(1)), /* request */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TIOCSTI, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TIOCLINUX, 1, 0),
+		RET(SECCOMP_RET_ALLOW),
+		RET_ERRNO(EPERM),
+
 		/* s0 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 10),
 		/* s1 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(0)), /* domain */
 		/* s2 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_PACKET, 7, 0),
@@ -164,6 +176,37 @@ int gb_seccomp_enforce(const struct gb_seccomp *s)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -errno;
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &s->prog) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Capabilities that reach outside the sandbox (the same set the lsm
+ * backend's capable hook refuses), plus CAP_MKNOD (device nodes). */
+static const int boundary_caps[] = {
+	12 /* NET_ADMIN */, 16 /* SYS_MODULE */, 17 /* SYS_RAWIO */, 21 /* SYS_ADMIN */,
+	22 /* SYS_BOOT */, 25 /* SYS_TIME */, 27 /* MKNOD */, 30 /* AUDIT_CONTROL */,
+	32 /* MAC_OVERRIDE */, 33 /* MAC_ADMIN */, 38 /* PERFMON */, 39 /* BPF */,
+};
+
+int gb_boundary_caps_drop(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	for (size_t i = 0; i < sizeof(boundary_caps) / sizeof(boundary_caps[0]); i++)
+		if (prctl(PR_CAPBSET_DROP, boundary_caps[i], 0, 0, 0) < 0 && errno != EINVAL)
+			return -errno;
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return -errno;
+	for (size_t i = 0; i < sizeof(boundary_caps) / sizeof(boundary_caps[0]); i++) {
+		int c = boundary_caps[i];
+		__u32 bit = 1u << (c % 32);
+
+		data[c / 32].effective &= ~bit;
+		data[c / 32].permitted &= ~bit;
+		data[c / 32].inheritable &= ~bit;
+	}
+	if (syscall(SYS_capset, &hdr, data) < 0)
 		return -errno;
 	return 0;
 }

@@ -30,4 +30,10 @@ int gb_seccomp_enforce(const struct gb_seccomp *s);
 /* Accepts NULL. */
 void gb_seccomp_free(struct gb_seccomp *s);
 
+/* In the child, before the seccomp filter: drop the capabilities that
+ * reach outside the sandbox (CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_MKNOD, ...)
+ * from the bounding, effective, permitted and inheritable sets, so that
+ * not even a setuid program gets them back. Async-signal-safe. */
+int gb_boundary_caps_drop(void);
+
 #endif
