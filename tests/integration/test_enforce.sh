@@ -583,6 +583,33 @@ test_boundary_bpf() {
 	fi
 }
 
+# A device node in a writable directory would reach the device whatever the
+# path rules say (a block device: the raw disk).
+test_boundary_mknod_device() {
+	local a=$GB_TMP/mknod.jsonl
+	mkws mknod || return
+	gb boundary.json "$a" -- mknod "$WS/rw/km" c 1 11
+	assert_false "mknod of a character device exits 0" test $? = 0 || return
+	assert_absent "$WS/rw/km" "no device node was made" || return
+	assert_event "$a" "deny event" "event=process|file" "op=capability|mknod" verdict=deny || return
+}
+
+# listen() on a socket never bound binds it to the wildcard address and a
+# port the kernel picks: a bind that network.bind must decide.
+test_bypass_listen_without_bind() {
+	local a=$GB_TMP/listen.jsonl out
+	mkws listen || return
+	out=$(gb boundary.json "$a" -- python3 -c 'import socket
+s = socket.socket()
+try:
+    s.listen()
+    print("listen ok", s.getsockname())
+except OSError as e:
+    print("listen errno", e.errno)')
+	assert_contains "$out" "listen errno 1" "listen on an unbound socket (autobind) is refused" || return
+	assert_event "$a" "deny event" event=network op=bind port=0 verdict=deny || return
+}
+
 test_boundary_unshare_user() {
 	local a=$GB_TMP/unshare.jsonl
 	mkws unshare || return

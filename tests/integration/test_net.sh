@@ -177,7 +177,10 @@ for i in range(int(sys.argv[1])):
 time.sleep(8)  # exit only once glovebox reads again: nothing else to lose
 ' $n &
 	gpid=$!
-	sleep 0.2
+	for _ in $(seq 200); do
+		grep -q '"event":"exec"' "$a" 2>/dev/null && break
+		sleep 0.05
+	done
 	kill -STOP $gpid
 	sleep 6
 	kill -CONT $gpid
