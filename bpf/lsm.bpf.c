@@ -539,6 +539,39 @@ int BPF_PROG(lsm_file_mprotect, struct vm_area_struct *vma, unsigned long reqpro
 	return exec_hook(BPF_CORE_READ(vma, vm_file), GB_OP_MMAP_EXEC);
 }
 
+/* Connecting to a unix socket by its path is using that file: it needs
+ * write on it, as for its permission bits (a root sandbox could otherwise
+ * reach any daemon's socket, e.g. a container engine's). Abstract and
+ * unnamed sockets have no path and are not checked. */
+static __always_inline int unix_hook(struct sock *other, int ret)
+{
+	struct unix_sock *u = (struct unix_sock *)other;
+	struct gb_sandbox *sb;
+	struct dentry *d;
+
+	if (ret)
+		return ret;
+	sb = current_sandbox();
+	if (!sb)
+		return 0;
+	d = BPF_CORE_READ(u, path.dentry);
+	if (!d)
+		return 0;
+	return fs_hook(sb, d, BPF_CORE_READ(u, path.mnt), GB_FS_WRITE, GB_LSM_FILE, GB_OP_CONNECT_UNIX);
+}
+
+SEC("lsm/unix_stream_connect")
+int BPF_PROG(lsm_unix_stream_connect, struct sock *sock, struct sock *other, struct sock *newsk, int ret)
+{
+	return unix_hook(other, ret);
+}
+
+SEC("lsm/unix_may_send")
+int BPF_PROG(lsm_unix_may_send, struct socket *sock, struct socket *other, int ret)
+{
+	return unix_hook(BPF_CORE_READ(other, sk), ret);
+}
+
 SEC("lsm/socket_create")
 int BPF_PROG(lsm_socket_create, int family, int type, int protocol, int kern, int ret)
 {

@@ -605,6 +605,7 @@ static const char *const lsm_ops[GB_OP__COUNT] = {
 	[GB_OP_MODULE] = "module_load", [GB_OP_SOCKET] = "socket",
 	[GB_OP_CGROUP_WRITE] = "cgroup_write", [GB_OP_CAPABILITY] = "capability",
 	[GB_OP_CHOWN] = "chown", [GB_OP_CLONE_CGROUP] = "clone_into_cgroup",
+	[GB_OP_CONNECT_UNIX] = "connect_unix",
 };
 
 static json_t *lsm_rule(struct gb_audit *a, const struct gb_lsm_event *x)

@@ -153,7 +153,8 @@ const char *gb_status_name(enum gb_status s)
 
 static const char *const fs_hooks[] = {
 	"file_open", "path_mknod", "path_mkdir", "path_unlink", "path_rmdir", "path_rename",
-	"path_link", "path_symlink", "path_truncate", "path_chmod", "path_chown", NULL,
+	"path_link", "path_symlink", "path_truncate", "path_chmod", "path_chown",
+	"unix_stream_connect", "unix_may_send", NULL,
 };
 static const char *const exec_hooks[] = { "bprm_check_security", "mmap_file", "file_mprotect", NULL };
 static const char *const proc_hooks[] = {

@@ -610,6 +610,37 @@ except OSError as e:
 	assert_event "$a" "deny event" event=network op=bind port=0 verdict=deny || return
 }
 
+# A unix socket outside the write set (a daemon's, say) is not reachable by
+# path: connecting to it is writing to it.
+test_bypass_unix_socket_outside_write_set() {
+	local a=$GB_TMP/unix.jsonl out lpid
+	mkws unix || return
+	python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1]); s.listen(4)
+open(sys.argv[1] + ".ready", "w").close()
+s.settimeout(15)
+try:
+    c, _ = s.accept(); open(sys.argv[1] + ".reached", "w").close()
+except OSError:
+    pass' "$WS/ro/daemon.sock" &
+	lpid=$!
+	for _ in $(seq 100); do [ -e "$WS/ro/daemon.sock.ready" ] && break; sleep 0.05; done
+	out=$(gb base.json "$a" -- python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+try:
+    s.connect(sys.argv[1])
+    print("connect ok")
+except OSError as e:
+    print("connect errno", e.errno)' "$WS/ro/daemon.sock")
+	sleep 0.2
+	kill $lpid 2>/dev/null
+	wait $lpid 2>/dev/null
+	assert_true "connect refused with EPERM or EACCES (got: $out)" grep -qE 'connect errno (1|13)$' <<<"$out" || return
+	assert_absent "$WS/ro/daemon.sock.reached" "the listener saw no connection" || return
+	assert_event "$a" "deny event" event=file limit=filesystem op=connect_unix "path=$WS/ro/daemon.sock" verdict=deny || return
+}
+
 test_boundary_unshare_user() {
 	local a=$GB_TMP/unshare.jsonl
 	mkws unshare || return
