@@ -261,6 +261,7 @@ static __always_inline struct gb_sandbox *current_sandbox(void)
 
 	if (!sb || !(sb->flags & GB_SB_LSM))
 		return NULL;
+	gb_check_deadline(sb); /* the timebox, should glovebox and its watchdog be gone */
 	return sb;
 }
 

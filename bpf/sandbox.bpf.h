@@ -130,7 +130,9 @@ static __always_inline void gb_fill_hdr(struct gb_event_hdr *h, __u32 type, __u3
 }
 
 /* Past the deadline: the timebox is normally enforced by userspace with
- * cgroup.kill; this is the backstop for when glovebox itself is gone. */
+ * cgroup.kill; this is the backstop for when glovebox and its watchdog are
+ * both gone. Called from the fork/exec tracepoints, every lsm hook and the
+ * sys_exit program: a sandboxed task that does anything is killed. */
 static __always_inline void gb_check_deadline(struct gb_sandbox *sb)
 {
 	if (sb->deadline_ns && bpf_ktime_get_ns() > sb->deadline_ns)

@@ -86,6 +86,7 @@ static __always_inline struct shape shape_of(__u32 nr)
 	case 248: /* add_key */
 	case 249: /* request_key */
 	case 250: /* keyctl */
+	case 16: /* ioctl (TIOCSTI, TIOCLINUX) */
 	case 438: /* pidfd_getfd */
 	case 440: /* process_madvise */
 		return (struct shape){ K_PROC, -1, -1, -1 };
@@ -133,6 +134,7 @@ int BPF_PROG(tp_sys_exit, struct pt_regs *regs, long ret)
 	sb = gb_sandbox_of(t);
 	if (!sb || !(sb->flags & GB_SB_SYSAUDIT))
 		return 0;
+	gb_check_deadline(sb); /* the timebox, should glovebox and its watchdog be gone */
 
 	denied = ret == -EACCES || ret == -EPERM;
 	/* Landlock refuses a rename or link that would give a file more rights

@@ -336,7 +336,7 @@ static const struct sys_info sys_table[] = {
 	{ 425, "io_uring_setup", 'p', NULL, -1, -1 }, { 426, "io_uring_enter", 'p', NULL, -1, -1 },
 	{ 427, "io_uring_register", 'p', NULL, -1, -1 }, { 248, "add_key", 'p', NULL, -1, -1 },
 	{ 249, "request_key", 'p', NULL, -1, -1 }, { 250, "keyctl", 'p', NULL, -1, -1 },
-	{ 438, "pidfd_getfd", 'p', NULL, -1, -1 }, { 440, "process_madvise", 'p', NULL, -1, -1 },
+	{ 438, "pidfd_getfd", 'p', NULL, -1, -1 }, { 16, "ioctl", 'p', NULL, -1, -1 }, { 440, "process_madvise", 'p', NULL, -1, -1 },
 };
 
 static const struct sys_info *sys_lookup(uint32_t nr)
@@ -568,6 +568,9 @@ static json_t *sys_event(struct gb_audit *a, const struct gb_sys_event *x)
 		break;
 	case 321: /* bpf(cmd, ...) */
 		json_object_set_new(ev, "cmd", json_integer(x->args[0]));
+		break;
+	case 16: /* ioctl(fd, request, ...) */
+		json_object_set_new(ev, "cmd", json_integer((uint32_t)x->args[1]));
 		break;
 	}
 	json_object_set_new(ev, "verdict", json_string(denied ? "deny" : "allow"));

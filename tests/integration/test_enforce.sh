@@ -641,6 +641,37 @@ except OSError as e:
 	assert_event "$a" "deny event" event=file limit=filesystem op=connect_unix "path=$WS/ro/daemon.sock" verdict=deny || return
 }
 
+# Input pushed into an inherited terminal (TIOCSTI) would be run by the
+# user's shell after the sandbox ends.
+test_boundary_tiocsti() {
+	local a=$GB_TMP/tiocsti.jsonl out
+	mkws tiocsti || return
+	out=$(python3 - "$GB" "$BACKEND" "$ENF/boundary.json" "$WS" "$a" <<'PY'
+import os, pty, subprocess, sys
+gb, backend, policy, ws, audit = sys.argv[1:]
+master, slave = pty.openpty()
+code = ("import fcntl, termios\n"
+        "try:\n"
+        "    fcntl.ioctl(0, termios.TIOCSTI, b'x')\n"
+        "    print('tiocsti ok')\n"
+        "except OSError as e:\n"
+        "    print('tiocsti errno', e.errno)\n")
+r = subprocess.run([gb, "run", "--backend", backend, "--policy", policy, "--workspace", ws,
+                    "--audit", audit, "--", "/usr/bin/python3", "-c", code],
+                   stdin=slave, capture_output=True, text=True)
+os.set_blocking(master, False)
+try:
+    pushed = os.read(master, 100)
+except BlockingIOError:
+    pushed = b""
+print(r.stdout.strip(), "pushed", len(pushed))
+PY
+)
+	assert_contains "$out" "tiocsti errno 1" "TIOCSTI refused with EPERM" || return
+	assert_contains "$out" "pushed 0" "nothing reached the terminal" || return
+	assert_event "$a" "deny event" event=process "op=ioctl|capability" verdict=deny || return
+}
+
 test_boundary_unshare_user() {
 	local a=$GB_TMP/unshare.jsonl
 	mkws unshare || return
