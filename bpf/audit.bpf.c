@@ -37,14 +37,9 @@ int BPF_PROG(tp_sched_process_fork, struct task_struct *parent, struct task_stru
 	/* Threads inherit the sandbox but are not reported as forks. */
 	if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid))
 		return 0;
-	rb = gb_ring_of(sb);
-	if (!rb)
+	ev = gb_reserve(sb, &rb, sizeof(*ev));
+	if (!ev)
 		return 0;
-	ev = bpf_ringbuf_reserve(rb, sizeof(*ev), 0);
-	if (!ev) {
-		gb_count_lost(sb);
-		return 0;
-	}
 	gb_fill_hdr(&ev->hdr, GB_EV_FORK, sizeof(*ev), sb, parent);
 	ev->child_pid = BPF_CORE_READ(child, tgid);
 	ev->pad = 0;
@@ -149,14 +144,9 @@ int BPF_PROG(tp_sched_process_exit, struct task_struct *p)
 	/* Report the process once, when its last thread exits. */
 	if (BPF_CORE_READ(sig, live.counter) != 0)
 		return 0;
-	rb = gb_ring_of(sb);
-	if (!rb)
+	ev = gb_reserve(sb, &rb, sizeof(*ev));
+	if (!ev)
 		return 0;
-	ev = bpf_ringbuf_reserve(rb, sizeof(*ev), 0);
-	if (!ev) {
-		gb_count_lost(sb);
-		return 0;
-	}
 	gb_fill_hdr(&ev->hdr, GB_EV_EXIT, sizeof(*ev), sb, p);
 	if (BPF_CORE_READ(sig, flags) & 0x00000004 /* SIGNAL_GROUP_EXIT */)
 		ev->exit_code = BPF_CORE_READ(sig, group_exit_code);

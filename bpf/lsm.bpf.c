@@ -62,11 +62,12 @@ struct fs_walk {
 static long fs_step(__u32 i, void *ctx)
 {
 	struct fs_walk *w = ctx;
-	struct dentry *d = w->d, *parent, *mnt_root;
+	struct dentry *d = w->d, *parent;
 	struct vfsmount *vfsmnt = w->vfsmnt;
 	struct mount *mnt = w->mnt;
 	struct inode *inode;
 	struct gb_fs_rule *r;
+	int crossed;
 
 	parent = BPF_CORE_READ(d, d_parent);
 	inode = BPF_CORE_READ(d, d_inode);
@@ -110,18 +111,10 @@ static long fs_step(__u32 i, void *ctx)
 			}
 		}
 	}
-	mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
-	if (d == mnt_root) {
-		struct mount *mp = BPF_CORE_READ(mnt, mnt_parent);
-
-		if (mp == mnt) {
-			w->done = true;
-			return 1;
-		}
-		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
-		w->mnt = mp;
-		w->vfsmnt = &mp->mnt;
-		return 0;
+	crossed = gb_cross_mount(d, vfsmnt, mnt, &w->d, &w->vfsmnt, &w->mnt);
+	if (crossed >= 0) {
+		w->done = crossed;
+		return crossed;
 	}
 	if (d == parent) {
 		w->done = true;

@@ -25,6 +25,26 @@ struct {
 	__type(value, struct gb_path_buf);
 } gb_path_scratch SEC(".maps");
 
+/* One step of a walk up the mount tree: if d is the root of its mount,
+ * move to the mount point in the parent mount. Returns -1 if d is not a
+ * mount root (nothing done), 1 at the root of the mount tree, 0 after
+ * crossing (the walk goes on from *nd in *nv / *nm). */
+static __always_inline int gb_cross_mount(struct dentry *d, struct vfsmount *vfsmnt, struct mount *mnt,
+					  struct dentry **nd, struct vfsmount **nv, struct mount **nm)
+{
+	struct mount *mp;
+
+	if (d != BPF_CORE_READ(vfsmnt, mnt_root))
+		return -1;
+	mp = BPF_CORE_READ(mnt, mnt_parent);
+	if (mp == mnt)
+		return 1;
+	*nd = BPF_CORE_READ(mnt, mnt_mountpoint);
+	*nm = mp;
+	*nv = &mp->mnt;
+	return 0;
+}
+
 struct gb_path_walk {
 	struct dentry *d;
 	struct vfsmount *vfsmnt;
@@ -38,10 +58,11 @@ struct gb_path_walk {
 static long gb_path_step(__u32 i, void *ctx)
 {
 	struct gb_path_walk *w = ctx;
-	struct dentry *parent, *mnt_root;
+	struct dentry *parent;
 	const unsigned char *name;
 	struct gb_path_buf *pb;
 	__u32 zero = 0, nlen, off;
+	int crossed;
 
 	struct dentry *d = w->d;
 	struct vfsmount *vfsmnt = w->vfsmnt;
@@ -51,18 +72,10 @@ static long gb_path_step(__u32 i, void *ctx)
 	if (!pb)
 		return 1;
 	parent = BPF_CORE_READ(d, d_parent);
-	mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
-	if (d == mnt_root) {
-		struct mount *mp = BPF_CORE_READ(mnt, mnt_parent);
-
-		if (mp == mnt) {
-			w->done = true;
-			return 1;
-		}
-		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
-		w->mnt = mp;
-		w->vfsmnt = &mp->mnt;
-		return 0;
+	crossed = gb_cross_mount(d, vfsmnt, mnt, &w->d, &w->vfsmnt, &w->mnt);
+	if (crossed >= 0) {
+		w->done = crossed;
+		return crossed;
 	}
 	if (d == parent) { /* root of a filesystem that is not mounted here */
 		w->done = true;

@@ -115,6 +115,21 @@ static __always_inline void *gb_ring_of(struct gb_sandbox *sb)
 	return rb;
 }
 
+/* Reserve a record of `size` (a constant) in the sandbox's ring; a full ring
+ * is counted as lost. *rb is set for the submit's wake-up decision. */
+static __always_inline void *gb_reserve(struct gb_sandbox *sb, void **rb, __u32 size)
+{
+	void *rec;
+
+	*rb = gb_ring_of(sb);
+	if (!*rb)
+		return NULL;
+	rec = bpf_ringbuf_reserve(*rb, size, 0);
+	if (!rec)
+		gb_count_lost(sb);
+	return rec;
+}
+
 static __always_inline void gb_fill_hdr(struct gb_event_hdr *h, __u32 type, __u32 size,
 					struct gb_sandbox *sb, struct task_struct *t)
 {
