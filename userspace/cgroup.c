@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -359,5 +360,55 @@ int gb_cgroup_destroy(struct gb_cgroup *cg, int timeout_ms)
 	free(cg->pids_v1);
 	free(cg->path);
 	free(cg);
+	return ret;
+}
+
+int gb_cgroup_remove_by_id(uint64_t id, int timeout_ms)
+{
+	char root[4096], parent[4200], path[4500];
+	struct dirent *de;
+	DIR *d;
+	int ret = -ENOENT;
+
+	if (gb_cgroup2_mount(root, sizeof(root)) < 0)
+		return -ENOENT;
+	gb_pathf(parent, sizeof(parent), "%s/" GB_CGROUP_PARENT, root);
+	d = opendir(parent);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		struct gb_cgroup cg = { .dirfd = -1, .procs_fd = -1, .pids_v1_fd = -1 };
+		uint64_t cid = 0;
+		char v1[4200];
+
+		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
+			continue;
+		if (gb_pathf(path, sizeof(path), "%s/%s", parent, de->d_name) < 0 ||
+		    cgroup_id_of(path, &cid) < 0 || cid != id)
+			continue;
+		cg.path = strdup(path);
+		if (find_mount("cgroup", "pids", v1, sizeof(v1)) == 0) {
+			char v1dir[4500];
+
+			gb_pathf(v1dir, sizeof(v1dir), "%s/" GB_CGROUP_PARENT "/%s", v1, de->d_name);
+			if (access(v1dir, F_OK) == 0)
+				cg.pids_v1 = strdup(v1dir);
+		}
+		{
+			struct gb_cgroup *heap = malloc(sizeof(*heap));
+
+			if (!heap || !cg.path) {
+				free(heap);
+				free(cg.path);
+				free(cg.pids_v1);
+				ret = -ENOMEM;
+				break;
+			}
+			*heap = cg;
+			ret = gb_cgroup_destroy(heap, timeout_ms);
+		}
+		break;
+	}
+	closedir(d);
 	return ret;
 }

@@ -46,4 +46,8 @@ bool gb_cgroup_populated(const struct gb_cgroup *cg);
  * free. Accepts NULL. Returns 0 or -errno (-EBUSY if it would not empty). */
 int gb_cgroup_destroy(struct gb_cgroup *cg, int timeout_ms);
 
+/* Kill and remove the sandbox cgroup (and its v1 pids twin) with this id,
+ * for sandboxes left behind. -ENOENT if there is none. */
+int gb_cgroup_remove_by_id(uint64_t id, int timeout_ms);
+
 #endif

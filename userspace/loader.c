@@ -23,6 +23,8 @@
 #include "lsm.skel.h"
 #include "backend.h"
 #include "../bpf/sysaudit.h"
+#include "../bpf/net.h"
+#include "../bpf/lsm.h"
 #include "cgroup.h"
 
 /* Every BPF object glovebox loads. Each opens its skeleton and returns the
@@ -637,4 +639,69 @@ int gb_bpf_lsm_pinned(void)
 		return -1;
 	gb_pathf(p, sizeof(p), GB_PIN_ROOT "/%s/link_lsm_file_open", GB_BPF_BUILD);
 	return access(p, F_OK) == 0;
+}
+
+/* Delete every key of map fd whose sandbox id (at byte offset off) is id. */
+static void delete_keys_of(int fd, size_t key_size, size_t off, uint64_t id)
+{
+	unsigned char prev[128] = { 0 }, key[128];
+	bool first = true;
+
+	if (fd < 0 || key_size > sizeof(key))
+		return;
+	while (bpf_map_get_next_key(fd, first ? NULL : prev, key) == 0) {
+		uint64_t sid;
+
+		memcpy(&sid, key + off, sizeof(sid));
+		if (sid == id) {
+			bpf_map_delete_elem(fd, key);
+			if (first)
+				continue; /* start over: the first key is gone */
+		} else {
+			memcpy(prev, key, key_size);
+			first = false;
+		}
+	}
+}
+
+int gb_bpf_gc(struct gb_bpf *b, int *removed)
+{
+	uint64_t key, prev = 0, stale[256];
+	struct gb_sandbox sb;
+	size_t n = 0;
+	char p[128];
+
+	*removed = 0;
+	/* A sandbox is alive while someone holds its ring slot's lock (its
+	 * glovebox and watchdog); an entry whose slot is free was left by a
+	 * glovebox and watchdog that both died. */
+	while (n < sizeof(stale) / sizeof(stale[0]) &&
+	       bpf_map_get_next_key(b->sandboxes_fd, &prev, &key) == 0) {
+		prev = key;
+		if (bpf_map_lookup_elem(b->sandboxes_fd, &key, &sb) < 0)
+			continue;
+		snprintf(p, sizeof(p), GB_RING_LOCKS "/%u", sb.ring);
+		{
+			int fd = open(p, O_RDWR | O_CLOEXEC);
+
+			if (fd < 0)
+				continue;
+			if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+				stale[n++] = key;
+			close(fd); /* releases the lock again */
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		/* Processes first, then everything that confined them. */
+		int ret = gb_cgroup_remove_by_id(stale[i], 5000);
+
+		if (ret < 0 && ret != -ENOENT)
+			continue; /* they would not die: keep their entries */
+		bpf_map_delete_elem(b->sandboxes_fd, &stale[i]);
+		delete_keys_of(b->net_rules_fd, sizeof(struct gb_net_key), offsetof(struct gb_net_key, sandbox), stale[i]);
+		delete_keys_of(b->fs_rules_fd, sizeof(struct gb_fs_key), offsetof(struct gb_fs_key, sandbox), stale[i]);
+		delete_keys_of(b->fs_names_fd, sizeof(struct gb_fs_name_key), offsetof(struct gb_fs_name_key, sandbox), stale[i]);
+		(*removed)++;
+	}
+	return 0;
 }

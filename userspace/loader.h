@@ -58,6 +58,10 @@ bool gb_bpf_lsm_hook_ready(const char *hook);
  * without them, -1 if not loaded yet. */
 int gb_bpf_lsm_pinned(void);
 
+/* Remove sandboxes left behind by a glovebox and watchdog that both died:
+ * kill their processes, remove their cgroups and map entries. */
+int gb_bpf_gc(struct gb_bpf *b, int *removed);
+
 /* Remove every pinned program, link and map of every build (`glovebox
  * unload`). Fails with -EBUSY while any sandbox is registered. */
 int gb_bpf_unload(char *err, size_t errlen);

@@ -27,6 +27,7 @@ static const char usage_text[] =
 	"  run [OPTIONS] -- CMD [ARGS...]   run CMD in a new sandbox\n"
 	"  check FILE...                    validate policy files\n"
 	"  doctor [--json]                  what this host can enforce, per limit\n"
+	"  gc                               remove sandboxes whose glovebox and watchdog died\n"
 	"  unload                           remove glovebox's pinned BPF programs\n"
 	"  version                          print the version\n"
 	"\n"
@@ -167,10 +168,36 @@ static int cmd_check(int argc, char **argv)
 	return bad ? EXIT_INVALID : 0;
 }
 
+static int cmd_gc(void)
+{
+	char err[GB_ERR_LEN];
+	struct gb_bpf b;
+	int removed, ret;
+
+	ret = gb_bpf_open(&b, err, sizeof(err));
+	if (ret < 0) {
+		gb_err("%s", err);
+		return EXIT_INVALID;
+	}
+	gb_bpf_gc(&b, &removed);
+	gb_bpf_close(&b);
+	printf("removed %d sandbox%s left behind\n", removed, removed == 1 ? "" : "es");
+	return 0;
+}
+
 static int cmd_unload(void)
 {
 	char err[GB_ERR_LEN] = "";
-	int ret = gb_bpf_unload(err, sizeof(err));
+	struct gb_bpf b;
+	int ret, removed;
+
+	/* Sandboxes left behind would keep their build loaded forever. */
+	if (gb_bpf_open(&b, err, sizeof(err)) == 0) {
+		gb_bpf_gc(&b, &removed);
+		gb_bpf_close(&b);
+	}
+	err[0] = '\0';
+	ret = gb_bpf_unload(err, sizeof(err));
 
 	if (ret < 0) {
 		gb_err("cannot unload: %s", err[0] ? err : strerror(-ret));
@@ -208,6 +235,8 @@ int main(int argc, char **argv)
 		return cmd_check(argc - i, argv + i);
 	if (!strcmp(argv[i], "unload"))
 		return cmd_unload();
+	if (!strcmp(argv[i], "gc"))
+		return cmd_gc();
 	if (!strcmp(argv[i], "doctor")) {
 		if (argc - i > 2 || (argc - i == 2 && strcmp(argv[i + 1], "--json") != 0)) {
 			gb_err("usage: glovebox doctor [--json]");

@@ -254,6 +254,31 @@ test_sandbox_dies_with_glovebox() {
 	assert_false "sandbox removed from the BPF map" sandbox_map_has "$id" || return
 }
 
+# glovebox and its watchdog both killed at once (a service manager killing
+# their whole cgroup): the sandbox is left behind until `glovebox gc`.
+test_gc_removes_sandboxes_left_behind() {
+	local a=$GB_TMP/gc.jsonl gpid pids id cg spid
+	"$GLOVEBOX" run --policy tests/integration/policies/net.json --audit "$a" -- \
+		sh -c "sleep 340 & echo \$! >$GB_TMP/gcpid; wait" &
+	gpid=$!
+	for _ in $(seq 100); do [ -s "$GB_TMP/gcpid" ] && break; sleep 0.05; done
+	spid=$(cat "$GB_TMP/gcpid")
+	id=$(audit_query "$a" 'evs[0]["cgroup_id"]')
+	cg=$(audit_query "$a" 'evs[0]["cgroup"]')
+	pids="$gpid $(pgrep -P $gpid -x glovebox | tr '\n' ' ')"
+	kill -KILL $pids
+	wait $gpid 2>/dev/null
+	sleep 0.3
+	assert_true "the sandboxed process outlived glovebox and the watchdog" alive "$spid" || return
+	"$GLOVEBOX" gc >"$GB_TMP/gc.out"
+	assert_eq $? 0 "gc exit status" || return
+	assert_contains "$(cat "$GB_TMP/gc.out")" "removed 1 sandbox left behind" || return
+	assert_false "process killed" alive "$spid" || return
+	assert_false "cgroup removed" test -e "$cg" || return
+	assert_false "sandbox removed from the BPF map" sandbox_map_has "$id" || return
+	"$GLOVEBOX" gc | grep -q "removed 0 sandboxes" || { _gb_fail "a second gc found more"; return 1; }
+}
+
 test_unload_refuses_while_in_use() {
 	local a=$GB_TMP/unload.jsonl gpid err
 	"$GLOVEBOX" run --policy "$POL/minimal.json" --audit "$a" -- sleep 2 &
