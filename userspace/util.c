@@ -104,13 +104,24 @@ uint64_t gb_realtime_ns(void)
 
 void gb_format_ts(uint64_t ns, char *buf, size_t len)
 {
+	/* The date and time to the second change once a second: cached. */
+	static __thread time_t last = -1;
+	static __thread char date[32];
 	time_t secs = (time_t)(ns / 1000000000ull);
-	struct tm tm;
-	char date[32];
+	unsigned long frac = (unsigned long)(ns % 1000000000ull);
+	char digits[10];
 
-	gmtime_r(&secs, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, len, "%s.%09lluZ", date, (unsigned long long)(ns % 1000000000ull));
+	if (secs != last) {
+		struct tm tm;
+
+		gmtime_r(&secs, &tm);
+		strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+		last = secs;
+	}
+	for (int i = 8; i >= 0; i--, frac /= 10)
+		digits[i] = (char)('0' + frac % 10);
+	digits[9] = '\0';
+	snprintf(buf, len, "%s.%sZ", date, digits);
 }
 
 int gb_pathf(char *buf, size_t len, const char *fmt, ...)
