@@ -29,6 +29,7 @@ import shutil
 import signal
 import statistics
 import subprocess
+import threading
 import sys
 import time
 
@@ -842,6 +843,12 @@ def sec_scale(pols):
     proc = subprocess.Popen([os.path.join(BIN, "scale"), str(n), GB, os.path.join(BIN, "gen"), sp, WORK,
                              pin_dir(), st], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
+    # Drain stderr meanwhile: every glovebox writes there (a landlock run
+    # warns when its audit file is in the policy's write set, as these are),
+    # and 1,000 of them fill the pipe and block before they are up.
+    err_chunks = []
+    err_reader = threading.Thread(target=lambda: err_chunks.append(proc.stderr.read()), daemon=True)
+    err_reader.start()
     lines = []
     while True:
         line = proc.stdout.readline()
@@ -869,10 +876,16 @@ def sec_scale(pols):
         deferred = rows[mark:]
         del rows[mark:]
     try:
-        rest, err = proc.communicate("\n", timeout=600)
+        proc.stdin.write("\n")
+        proc.stdin.close()
+        rest = proc.stdout.read()
+        proc.wait(timeout=600)
     except subprocess.TimeoutExpired:
         proc.kill()
-        rest, err = proc.communicate()
+        rest = proc.stdout.read()
+        proc.wait()
+    err_reader.join(timeout=10)
+    err = "".join(err_chunks)
     d.update(kv(rest))
     raw["scale"] = dict(summary=d, stderr=err[-5000:], during=during)
     up = int(d.get("up", 0))

@@ -30,6 +30,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/sched.h>
+#include <linux/capability.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "common.h"
@@ -299,6 +300,32 @@ static void spawn_plain(void)
 	waitpid(pid, &st, 0);
 }
 
+/* userspace/seccomp.c, gb_boundary_caps_drop: capabilities that reach
+ * outside the sandbox leave the bounding, effective, permitted and
+ * inheritable sets. */
+static int boundary_caps_drop(void)
+{
+	static const int caps[] = { 12, 16, 17, 21, 22, 25, 27, 30, 32, 33, 38, 39 };
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
+		if (prctl(PR_CAPBSET_DROP, caps[i], 0, 0, 0) < 0 && errno != EINVAL)
+			return -errno;
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return -errno;
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		__u32 bit = 1u << (caps[i] % 32);
+
+		data[caps[i] / 32].effective &= ~bit;
+		data[caps[i] / 32].permitted &= ~bit;
+		data[caps[i] / 32].inheritable &= ~bit;
+	}
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return -errno;
+	return 0;
+}
+
 /* glovebox's way: clone3 straight into the cgroup with a pidfd, the child
  * joins the pids v1 cgroup (if any) and reports how long that took through
  * a pipe, which closes on exec (CLOEXEC), telling the parent exec
@@ -312,7 +339,7 @@ static void spawn_glovebox(int cg_fd, int pids_procs_fd, int ll_fd)
 		.exit_signal = SIGCHLD,
 		.cgroup = (__u64)cg_fd,
 	};
-	uint64_t t0, child[2] = { 0, 0 };
+	uint64_t t0, child[3] = { 0, 0, 0 };
 	siginfo_t si;
 	long pid;
 	char c;
@@ -329,6 +356,14 @@ static void spawn_glovebox(int cg_fd, int pids_procs_fd, int ll_fd)
 		if (pids_procs_fd >= 0 && write(pids_procs_fd, "0", 1) != 1)
 			_exit(125);
 		child[0] = now_ns() - c0;
+		/* run.c's spawn(): a session of its own (no TIOCSTI into the
+		 * terminal), then, on the landlock backend, the boundary
+		 * capabilities dropped before seccomp (gb_boundary_caps_drop). */
+		c0 = now_ns();
+		setsid();
+		if (boundary_caps_drop() < 0)
+			_exit(125);
+		child[2] = now_ns() - c0;
 		if (ll_fd >= 0) {
 			c0 = now_ns();
 			if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
@@ -358,6 +393,7 @@ static void spawn_glovebox(int cg_fd, int pids_procs_fd, int ll_fd)
 				    "spawn: child joins pids v1 cgroup, 1st task (in spawn)", child[0]);
 	if (ll_fd >= 0)
 		record("spawn: child landlock_restrict_self (in spawn)", child[1]);
+	record("spawn: child setsid + boundary capability drop (in spawn)", child[2]);
 }
 
 int main(int argc, char **argv)
