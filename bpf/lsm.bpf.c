@@ -272,7 +272,9 @@ static __always_inline int fs_hook(struct gb_sandbox *sb, struct dentry *d, stru
 			if (!(sb->flags & GB_SB_FILE_READS))
 				return 0;
 		}
-		if (op == GB_OP_MMAP_EXEC || dec.why == GB_WHY_UNDECLARED)
+		/* Executable mappings (every library) and unix socket sends
+		 * (every datagram) would flood the stream. */
+		if (op == GB_OP_MMAP_EXEC || op == GB_OP_CONNECT_UNIX || dec.why == GB_WHY_UNDECLARED)
 			return 0;
 	}
 	ev = ev_start(sb, kind, op, dec);
@@ -375,8 +377,8 @@ int BPF_PROG(lsm_path_mknod, const struct path *dir, struct dentry *dentry, umod
 	if (ret)
 		return ret;
 	/* A device node would reach the device whatever the path rules say. */
-	if ((mode & S_IFMT) == S_IFCHR || (mode & S_IFMT) == S_IFBLK)
-		return boundary_hook(0, GB_OP_MKNOD, mode);
+	if (((mode & S_IFMT) == S_IFCHR && dev != 0) || (mode & S_IFMT) == S_IFBLK)
+		return boundary_hook(0, GB_OP_MKNOD, mode); /* 0:0 is an overlayfs whiteout */
 	return create_hook(dir, dentry, GB_OP_CREATE);
 }
 
@@ -566,6 +568,16 @@ int BPF_PROG(lsm_unix_may_send, struct socket *sock, struct socket *other, int r
 	return unix_hook(BPF_CORE_READ(other, sk), ret);
 }
 
+/* Pushing input into a terminal the command inherited would have the
+ * user's shell run it after the sandbox ends. */
+SEC("lsm/file_ioctl")
+int BPF_PROG(lsm_file_ioctl, struct file *file, unsigned int cmd, unsigned long arg, int ret)
+{
+	if (!ret && cmd != 0x5412 /* TIOCSTI */ && cmd != 0x541C /* TIOCLINUX */)
+		return 0;
+	return boundary_hook(ret, GB_OP_IOCTL, cmd);
+}
+
 SEC("lsm/socket_create")
 int BPF_PROG(lsm_socket_create, int family, int type, int protocol, int kern, int ret)
 {
@@ -637,7 +649,8 @@ int BPF_PROG(lsm_socket_listen, struct socket *sock, int backlog, int ret)
 		for (int i = 0; i < GB_NET_MAX_PORTS; i++) {
 			if (i >= v->n)
 				break;
-			if (v->ports[i].lo <= 1 && v->ports[i].hi == 65535) {
+			if (v->ports[i].lo <= 1 && v->ports[i].hi == 65535 &&
+			    (!v->ports[i].proto || v->ports[i].proto == BPF_CORE_READ(sk, sk_protocol))) {
 				verdict = GB_VERDICT_ALLOW;
 				rule = v->ports[i].rule;
 				break;

@@ -623,7 +623,7 @@ static const char *const lsm_ops[GB_OP__COUNT] = {
 	[GB_OP_MODULE] = "module_load", [GB_OP_SOCKET] = "socket",
 	[GB_OP_CGROUP_WRITE] = "cgroup_write", [GB_OP_CAPABILITY] = "capability",
 	[GB_OP_CHOWN] = "chown", [GB_OP_CLONE_CGROUP] = "clone_into_cgroup",
-	[GB_OP_CONNECT_UNIX] = "connect_unix",
+	[GB_OP_CONNECT_UNIX] = "connect_unix", [GB_OP_IOCTL] = "ioctl",
 };
 
 static json_t *lsm_rule(struct gb_audit *a, const struct gb_lsm_event *x)
@@ -690,6 +690,9 @@ static json_t *lsm_event(struct gb_audit *a, const struct gb_lsm_event *x, size_
 		break;
 	case GB_OP_CAPABILITY:
 		json_object_set_new(ev, "capability", json_integer(x->detail));
+		break;
+	case GB_OP_IOCTL:
+		json_object_set_new(ev, "cmd", json_integer(x->detail));
 		break;
 	}
 	json_object_set_new(ev, "verdict", json_string(verdict_name(x->verdict)));

@@ -160,7 +160,7 @@ static const char *const exec_hooks[] = { "bprm_check_security", "mmap_file", "f
 static const char *const proc_hooks[] = {
 	"ptrace_access_check", "ptrace_traceme", "task_kill", "bpf", "sb_mount", "sb_umount",
 	"move_mount", "sb_pivotroot", "userns_create", "kernel_read_file", "kernel_load_data",
-	"kernel_module_request", "socket_create", "capable", "task_alloc", NULL,
+	"kernel_module_request", "socket_create", "capable", "task_alloc", "file_ioctl", NULL,
 };
 
 /* The hooks of list that are not in place, comma-separated into buf

@@ -370,8 +370,10 @@ int gb_cgroup_remove_by_id(uint64_t id, int timeout_ms)
 	DIR *d;
 	int ret = -ENOENT;
 
+	/* -ENOENT only after a complete scan: the caller then removes the
+	 * sandbox's rules, which must never happen while it has processes. */
 	if (gb_cgroup2_mount(root, sizeof(root)) < 0)
-		return -ENOENT;
+		return -ENODEV;
 	gb_pathf(parent, sizeof(parent), "%s/" GB_CGROUP_PARENT, root);
 	d = opendir(parent);
 	if (!d)

@@ -118,10 +118,9 @@ static pid_t spawn(const struct confinement *cf, char **argv, int *pidfd, int st
 	if (pid != 0)
 		return (pid_t)pid;
 
-	/* Child: inside the sandbox's cgroup. A session of its own: the
-	 * terminal it may inherit is not its controlling terminal, so it
-	 * cannot push input into it (TIOCSTI needs that or CAP_SYS_ADMIN). */
-	setsid();
+	/* Child: inside the sandbox's cgroup. It keeps glovebox's session and
+	 * terminal (prompts through /dev/tty work); pushing input into that
+	 * terminal (TIOCSTI) is refused by seccomp or the lsm file_ioctl hook. */
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
