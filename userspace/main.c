@@ -191,8 +191,9 @@ static int cmd_unload(void)
 	struct gb_bpf b;
 	int ret, removed;
 
-	/* Sandboxes left behind would keep their build loaded forever. */
-	if (gb_bpf_open(&b, err, sizeof(err)) == 0) {
+	/* Sandboxes left behind would keep their build loaded forever. (Only
+	 * if this build is loaded: opening it would load it.) */
+	if (gb_bpf_lsm_pinned() >= 0 && gb_bpf_open(&b, err, sizeof(err)) == 0) {
 		gb_bpf_gc(&b, &removed);
 		gb_bpf_close(&b);
 	}
