@@ -222,6 +222,23 @@ static int open_pinned_map(const char *dir, const char *name, int *fd)
 	return *fd < 0 ? -errno : 0;
 }
 
+/* Serialises loading, unloading and attaching: an exclusive lock on the
+ * pin root. Returns the fd holding it, or -errno. */
+static int lock_pins(void)
+{
+	int fd = open(GB_PIN_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX) < 0) {
+		int ret = -errno;
+
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
 static int unload_builds(const char *keep, char *err, size_t errlen);
 
 #define GB_USE_LOCKS "/run/glovebox/builds"
@@ -261,13 +278,10 @@ int gb_bpf_open(struct gb_bpf *b, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot create '%s': %s", GB_PIN_ROOT, strerror(-ret));
 		return ret;
 	}
-	lockfd = open(GB_PIN_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (lockfd < 0 || flock(lockfd, LOCK_EX) < 0) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot lock '%s': %s", GB_PIN_ROOT, strerror(-ret));
-		if (lockfd >= 0)
-			close(lockfd);
-		return ret;
+	lockfd = lock_pins();
+	if (lockfd < 0) {
+		snprintf(err, errlen, "cannot lock '%s': %s", GB_PIN_ROOT, strerror(-lockfd));
+		return lockfd;
 	}
 	/* Held (shared) while this process and its watchdog use the build:
 	 * `glovebox unload` leaves a build alone while anyone holds it. */
@@ -507,30 +521,12 @@ int gb_bpf_unload(char *err, size_t errlen)
 {
 	int lockfd, ret;
 
-	lockfd = open(GB_PIN_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	lockfd = lock_pins();
 	if (lockfd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (flock(lockfd, LOCK_EX) < 0)
-		ret = -errno;
-	else
-		ret = unload_builds(NULL, err, errlen);
+		return lockfd == -ENOENT ? 0 : lockfd;
+	ret = unload_builds(NULL, err, errlen);
 	close(lockfd);
 	return ret;
-}
-
-static int lock_pins(void)
-{
-	int fd = open(GB_PIN_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	if (flock(fd, LOCK_EX) < 0) {
-		int ret = -errno;
-
-		close(fd);
-		return ret;
-	}
-	return fd;
 }
 
 int gb_bpf_sysaudit_acquire(struct gb_bpf *b, char *err, size_t errlen)
@@ -620,25 +616,28 @@ int gb_bpf_sys_reads(struct gb_bpf *b, uint64_t id, uint64_t *reads, bool remove
 	return ret;
 }
 
-bool gb_bpf_lsm_hook_ready(const char *hook)
+/* Whether this build is loaded with hook's lsm program attached; -1 if
+ * this build is not loaded yet. */
+static int lsm_link_pinned(const char *hook)
 {
 	char p[512];
 
-	if (gb_pathf(p, sizeof(p), GB_PIN_ROOT "/%s/complete", GB_BPF_BUILD) == 0 && access(p, F_OK) == 0) {
-		gb_pathf(p, sizeof(p), GB_PIN_ROOT "/%s/link_lsm_%s", GB_BPF_BUILD, hook);
-		return access(p, F_OK) == 0;
-	}
-	return gb_lsm_hook_exists(hook);
+	if (!pins_complete(GB_PIN_ROOT "/" GB_BPF_BUILD))
+		return -1;
+	gb_pathf(p, sizeof(p), GB_PIN_ROOT "/%s/link_lsm_%s", GB_BPF_BUILD, hook);
+	return access(p, F_OK) == 0;
+}
+
+bool gb_bpf_lsm_hook_ready(const char *hook)
+{
+	int pinned = lsm_link_pinned(hook);
+
+	return pinned < 0 ? gb_lsm_hook_exists(hook) : pinned;
 }
 
 int gb_bpf_lsm_pinned(void)
 {
-	char p[512];
-
-	if (gb_pathf(p, sizeof(p), GB_PIN_ROOT "/%s/complete", GB_BPF_BUILD) < 0 || access(p, F_OK) != 0)
-		return -1;
-	gb_pathf(p, sizeof(p), GB_PIN_ROOT "/%s/link_lsm_file_open", GB_BPF_BUILD);
-	return access(p, F_OK) == 0;
+	return lsm_link_pinned("file_open");
 }
 
 /* Delete every key of map fd whose sandbox id (at byte offset off) is id. */
