@@ -17,14 +17,15 @@ struct cidr {
 	int prefix;
 };
 
-static const uint8_t v4_space[16] = { [10] = 0xff, [11] = 0xff };
+/* ::ffff:0:0/96, where IPv4 addresses live. */
+static const struct cidr v4_space = { .addr = { [10] = 0xff, [11] = 0xff }, .prefix = 96 };
 
 static struct cidr rule_cidr(const struct gb_net_rule *r)
 {
 	struct cidr c = { .prefix = r->prefix };
 
 	if (r->family == AF_INET) {
-		memcpy(c.addr, v4_space, 12);
+		memcpy(c.addr, v4_space.addr, 12);
 		memcpy(c.addr + 12, r->addr, 4);
 		c.prefix += 96;
 	} else {
@@ -52,9 +53,7 @@ static bool contains(const struct cidr *outer, const struct cidr *inner)
 
 static bool in_v4_space(const struct cidr *c)
 {
-	static const struct cidr space = { .addr = { [10] = 0xff, [11] = 0xff }, .prefix = 96 };
-
-	return contains(&space, c);
+	return contains(&v4_space, c);
 }
 
 /* Whether rule cidr r applies to addresses under c. IPv4 addresses are only
@@ -127,7 +126,6 @@ static int rule_idx_cmp(const void *pa, const void *pb)
 int gb_net_compile(const struct gb_net_list *list, int op, uint64_t sandbox,
 		   struct gb_net_entry **out, size_t *n, char *err, size_t errlen)
 {
-	static const struct cidr v4 = { .addr = { [10] = 0xff, [11] = 0xff }, .prefix = 96 };
 	struct gb_net_entry *e = NULL;
 	struct rcidr *r;
 	struct cidr *cs = NULL;
@@ -146,7 +144,7 @@ int gb_net_compile(const struct gb_net_list *list, int op, uint64_t sandbox,
 	for (size_t i = 0; i < list->n; i++) {
 		r[i].c = rule_cidr(&list->v[i]);
 		r[i].rule = i;
-		if (!in_v4_space(&r[i].c) && contains(&r[i].c, &v4))
+		if (!in_v4_space(&r[i].c) && contains(&r[i].c, &v4_space))
 			v6_wide = true;
 	}
 	qsort(r, list->n, sizeof(*r), rcidr_cmp);
@@ -156,10 +154,10 @@ int gb_net_compile(const struct gb_net_list *list, int op, uint64_t sandbox,
 		if (!nc || cs[nc - 1].prefix != r[i].c.prefix || memcmp(cs[nc - 1].addr, r[i].c.addr, 16))
 			cs[nc++] = r[i].c;
 	if (v6_wide) {
-		size_t k = lower_bound(r, list->n, &v4);
+		size_t k = lower_bound(r, list->n, &v4_space);
 
-		if (k == list->n || r[k].c.prefix != 96 || memcmp(r[k].c.addr, v4.addr, 16))
-			cs[nc++] = v4;
+		if (k == list->n || r[k].c.prefix != 96 || memcmp(r[k].c.addr, v4_space.addr, 16))
+			cs[nc++] = v4_space;
 	}
 	e = calloc(nc ? nc : 1, sizeof(*e));
 	if (!e) {
@@ -221,51 +219,67 @@ uint32_t gb_net_sandbox_flags(const struct gb_policy *p)
 	       (p->net_bind_declared ? GB_SB_NET_BIND : 0);
 }
 
-static int each_op(const struct gb_policy *p, uint64_t sandbox, int map_fd, bool add,
-		   char *err, size_t errlen)
+/* What was added for one sandbox: removed exactly, without compiling the
+ * policy again. */
+struct gb_netrules {
+	int map_fd;
+	size_t n;
+	struct gb_net_key *keys;
+};
+
+void gb_net_rules_del(struct gb_netrules *nr)
+{
+	if (!nr)
+		return;
+	for (size_t i = 0; i < nr->n; i++)
+		bpf_map_delete_elem(nr->map_fd, &nr->keys[i]);
+	free(nr->keys);
+	free(nr);
+}
+
+int gb_net_rules_add(int map_fd, uint64_t sandbox, const struct gb_policy *p,
+		     struct gb_netrules **out, char *err, size_t errlen)
 {
 	const struct gb_net_list *lists[2] = { &p->net_connect, &p->net_bind };
 	const int ops[2] = { GB_NET_OP_CONNECT, GB_NET_OP_BIND };
+	struct gb_netrules *nr;
 	int ret = 0;
 
-	for (int k = 0; k < 2; k++) {
+	*out = NULL;
+	nr = calloc(1, sizeof(*nr));
+	if (!nr)
+		return -ENOMEM;
+	nr->map_fd = map_fd;
+	for (int k = 0; k < 2 && !ret; k++) {
+		struct gb_net_key *keys;
 		struct gb_net_entry *e;
 		size_t n;
 
 		ret = gb_net_compile(lists[k], ops[k], sandbox, &e, &n, err, errlen);
 		if (ret < 0)
-			return ret;
+			break;
+		keys = realloc(nr->keys, (nr->n + n + 1) * sizeof(*keys));
+		if (!keys) {
+			free(e);
+			ret = -ENOMEM;
+			break;
+		}
+		nr->keys = keys;
 		for (size_t i = 0; i < n; i++) {
-			if (!add) {
-				bpf_map_delete_elem(map_fd, &e[i].key);
-				continue;
-			}
 			if (bpf_map_update_elem(map_fd, &e[i].key, &e[i].value, BPF_NOEXIST) < 0) {
 				ret = -errno;
 				snprintf(err, errlen, "cannot add network rules to the BPF map: %s",
 					 strerror(-ret));
-				free(e);
-				return ret;
+				break;
 			}
+			nr->keys[nr->n++] = e[i].key;
 		}
 		free(e);
 	}
+	if (ret < 0) {
+		gb_net_rules_del(nr);
+		return ret;
+	}
+	*out = nr;
 	return 0;
-}
-
-int gb_net_rules_add(int map_fd, uint64_t sandbox, const struct gb_policy *p,
-		     char *err, size_t errlen)
-{
-	int ret = each_op(p, sandbox, map_fd, true, err, errlen);
-
-	if (ret < 0)
-		gb_net_rules_del(map_fd, sandbox, p);
-	return ret;
-}
-
-int gb_net_rules_del(int map_fd, uint64_t sandbox, const struct gb_policy *p)
-{
-	char err[256];
-
-	return each_op(p, sandbox, map_fd, false, err, sizeof(err));
 }

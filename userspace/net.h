@@ -11,13 +11,15 @@
 /* GB_SB_NET_* flags for the sandbox entry. */
 uint32_t gb_net_sandbox_flags(const struct gb_policy *p);
 
-/* Insert the sandbox's rules. On failure nothing is left in the map and err
- * says which entry could not be compiled. */
-int gb_net_rules_add(int map_fd, uint64_t sandbox, const struct gb_policy *p,
-		     char *err, size_t errlen);
+struct gb_netrules;
 
-/* Remove them (missing entries are not an error). */
-int gb_net_rules_del(int map_fd, uint64_t sandbox, const struct gb_policy *p);
+/* Insert the sandbox's rules; *out remembers them. On failure nothing is
+ * left in the map and err says which entry could not be compiled. */
+int gb_net_rules_add(int map_fd, uint64_t sandbox, const struct gb_policy *p,
+		     struct gb_netrules **out, char *err, size_t errlen);
+
+/* Remove exactly what was added, and free. Accepts NULL. */
+void gb_net_rules_del(struct gb_netrules *nr);
 
 /* For tests: the entries as they would be inserted, for one op. */
 struct gb_net_key;

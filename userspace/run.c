@@ -172,8 +172,7 @@ struct sandbox_run {
 	bool bpf_open;
 	struct gb_cgroup *cg;
 	bool registered;
-	bool net_rules;
-	bool fs_rules;
+	struct gb_netrules *netrules;
 	struct gb_fsrules *fsrules;
 	struct gb_audit *audit;
 	struct gb_landlock *landlock;
@@ -215,17 +214,15 @@ static void sandbox_remove(struct sandbox_run *r, uint64_t sb_id, bool quiet)
 			gb_warn("cannot remove sandbox '%s' from the BPF maps", r->name);
 		r->registered = false;
 	}
-	if (r->net_rules)
-		gb_net_rules_del(r->bpf.net_rules_fd, sb_id, r->policy);
-	r->net_rules = false;
-	gb_fsrules_del(r->fsrules);
-	r->fsrules = NULL;
-	if (r->sysaudit || r->fs_rules) {
+	gb_net_rules_del(r->netrules);
+	r->netrules = NULL;
+	if (r->sysaudit || r->fsrules) { /* the backends that count reads */
 		uint64_t reads;
 
 		gb_bpf_sys_reads(&r->bpf, sb_id, &reads, true);
 	}
-	r->fs_rules = false;
+	gb_fsrules_del(r->fsrules);
+	r->fsrules = NULL;
 	if (r->sysaudit)
 		gb_bpf_sysaudit_release(&r->bpf);
 	r->sysaudit = false;
@@ -476,12 +473,11 @@ int gb_run(const struct gb_run_opts *o)
 		sb.flags |= GB_SB_SYSAUDIT;
 	if (r.policy->audit_file_reads)
 		sb.flags |= GB_SB_FILE_READS;
-	ret = gb_net_rules_add(r.bpf.net_rules_fd, sb_id, r.policy, err, sizeof(err));
+	ret = gb_net_rules_add(r.bpf.net_rules_fd, sb_id, r.policy, &r.netrules, err, sizeof(err));
 	if (ret < 0) {
 		gb_err("%s", err);
 		goto out_teardown;
 	}
-	r.net_rules = true;
 	if (backend == GB_BACKEND_LSM) {
 		sb.flags |= gb_fsrules_flags(r.policy);
 		ret = gb_fsrules_add(r.bpf.fs_rules_fd, r.bpf.fs_names_fd, sb_id, r.policy, &r.fsrules,
@@ -490,7 +486,6 @@ int gb_run(const struct gb_run_opts *o)
 			gb_err("%s", err);
 			goto out_teardown;
 		}
-		r.fs_rules = true;
 	}
 	ret = gb_bpf_sandbox_add(&r.bpf, &sb, &r.ring_fd, &r.slot_lock);
 	if (ret < 0) {
@@ -657,7 +652,7 @@ out_end:
 	json_object_set_new(ev, "started", json_boolean(started));
 	json_object_set_new(ev, "counts", gb_audit_counts(r.audit));
 	json_object_set_new(ev, "lost", json_integer((json_int_t)gb_audit_lost_total(r.audit)));
-	if (r.sysaudit || r.fs_rules) {
+	if (r.sysaudit || r.fsrules) {
 		uint64_t reads = 0;
 
 		gb_bpf_sys_reads(&r.bpf, sb_id, &reads, false);
