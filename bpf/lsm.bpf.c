@@ -622,11 +622,9 @@ int BPF_PROG(lsm_socket_listen, struct socket *sock, int backlog, int ret)
 	struct gb_net_key key = {};
 	struct gb_sandbox *sb;
 	struct gb_net_value *v;
-	struct gb_net_event *ev;
 	struct sock *sk;
 	__u16 family, rule = GB_NET_NO_RULE;
-	__u8 verdict = GB_VERDICT_DENY;
-	void *rb;
+	__u8 proto, verdict = GB_VERDICT_DENY;
 
 	if (ret)
 		return ret;
@@ -637,6 +635,7 @@ int BPF_PROG(lsm_socket_listen, struct socket *sock, int backlog, int ret)
 	family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	if ((family != AF_INET && family != AF_INET6) || BPF_CORE_READ(sk, __sk_common.skc_num))
 		return 0; /* not IP, or bound already (and checked then) */
+	proto = BPF_CORE_READ(sk, sk_protocol);
 	key.prefixlen = GB_NET_KEY_BASE + 128;
 	key.sandbox = sb->id;
 	key.op = GB_NET_OP_BIND;
@@ -645,37 +644,11 @@ int BPF_PROG(lsm_socket_listen, struct socket *sock, int backlog, int ret)
 		key.addr[11] = 0xff;
 	}
 	v = bpf_map_lookup_elem(&gb_net_rules, &key);
-	if (v) {
-		for (int i = 0; i < GB_NET_MAX_PORTS; i++) {
-			if (i >= v->n)
-				break;
-			if (v->ports[i].lo <= 1 && v->ports[i].hi == 65535 &&
-			    (!v->ports[i].proto || v->ports[i].proto == BPF_CORE_READ(sk, sk_protocol))) {
-				verdict = GB_VERDICT_ALLOW;
-				rule = v->ports[i].rule;
-				break;
-			}
-		}
-	}
+	if (v && gb_net_port_ok(v, 0, proto, &rule))
+		verdict = GB_VERDICT_ALLOW;
 	if (verdict == GB_VERDICT_DENY && sb->mode == GB_SB_MODE_AUDIT)
 		verdict = GB_VERDICT_AUDIT;
-	rb = gb_ring_of(sb);
-	if (rb) {
-		ev = bpf_ringbuf_reserve(rb, sizeof(*ev), 0);
-		if (ev) {
-			gb_fill_hdr(&ev->hdr, GB_EV_NET, sizeof(*ev), sb, bpf_get_current_task_btf());
-			ev->op = GB_NET_OP_BIND;
-			ev->verdict = verdict;
-			ev->family = family;
-			ev->proto = BPF_CORE_READ(sk, sk_protocol);
-			ev->port = 0;
-			ev->rule = rule;
-			__builtin_memcpy(ev->addr, key.addr, 16);
-			bpf_ringbuf_submit(ev, gb_wakeup_flags(rb));
-		} else {
-			gb_count_lost(sb);
-		}
-	}
+	gb_net_emit(sb, GB_NET_OP_BIND, verdict, family, proto, 0, rule, key.addr);
 	return verdict == GB_VERDICT_DENY ? -EPERM : 0;
 }
 

@@ -14,53 +14,6 @@ const volatile int sandbox_level = 2;
 
 #include "netrules.bpf.h"
 
-static __always_inline bool port_ok(struct gb_net_value *v, __u16 port, __u8 proto, __u16 *rule)
-{
-	for (int i = 0; i < GB_NET_MAX_PORTS; i++) {
-		struct gb_net_ports *p = &v->ports[i];
-
-		if (i >= v->n)
-			break;
-		if (p->proto && p->proto != proto)
-			continue;
-		/* bind to port 0 lets the kernel pick any free port: only a rule
-		 * without a port range allows that. */
-		if (port == 0 && (p->lo > 1 || p->hi < 65535))
-			continue;
-		if (port && (port < p->lo || port > p->hi))
-			continue;
-		*rule = p->rule;
-		return true;
-	}
-	return false;
-}
-
-static __always_inline void emit(struct gb_sandbox *sb, __u8 op, __u8 verdict, __u8 family,
-				 __u8 proto, __u16 port, __u16 rule, const __u8 *addr)
-{
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
-	struct gb_net_event *ev;
-	void *rb;
-
-	rb = gb_ring_of(sb);
-	if (!rb)
-		return;
-	ev = bpf_ringbuf_reserve(rb, sizeof(*ev), 0);
-	if (!ev) {
-		gb_count_lost(sb);
-		return;
-	}
-	gb_fill_hdr(&ev->hdr, GB_EV_NET, sizeof(*ev), sb, t);
-	ev->op = op;
-	ev->verdict = verdict;
-	ev->family = family;
-	ev->proto = proto;
-	ev->port = port;
-	ev->rule = rule;
-	__builtin_memcpy(ev->addr, addr, 16);
-	bpf_ringbuf_submit(ev, gb_wakeup_flags(rb));
-}
-
 /* Returns 1 to allow, 0 to deny (the caller gets EPERM). */
 static __always_inline int decide(struct bpf_sock_addr *ctx, __u8 op, bool v6)
 {
@@ -100,13 +53,13 @@ static __always_inline int decide(struct bpf_sock_addr *ctx, __u8 op, bool v6)
 
 	verdict = GB_VERDICT_DENY;
 	v = bpf_map_lookup_elem(&gb_net_rules, &key);
-	if (v && port_ok(v, port, proto, &rule))
+	if (v && gb_net_port_ok(v, port, proto, &rule))
 		verdict = GB_VERDICT_ALLOW;
 	if (verdict == GB_VERDICT_DENY && sb->mode == GB_SB_MODE_AUDIT)
 		verdict = GB_VERDICT_AUDIT;
 	/* Allowed datagrams are not reported one by one; everything else is. */
 	if (!(op == GB_NET_OP_SENDMSG && verdict == GB_VERDICT_ALLOW))
-		emit(sb, op, verdict, v6 ? AF_INET6 : AF_INET, proto, port, rule, key.addr);
+		gb_net_emit(sb, op, verdict, v6 ? AF_INET6 : AF_INET, proto, port, rule, key.addr);
 	return verdict == GB_VERDICT_DENY ? 0 : 1;
 }
 
@@ -166,6 +119,6 @@ int cg_sock_create(struct bpf_sock *ctx)
 	if (!sb || !(sb->flags & GB_SB_NET_CONNECT))
 		return 1;
 	verdict = sb->mode == GB_SB_MODE_AUDIT ? GB_VERDICT_AUDIT : GB_VERDICT_DENY;
-	emit(sb, GB_NET_OP_SOCKET, verdict, ctx->family, ctx->protocol, 0, GB_NET_NO_RULE, zero);
+	gb_net_emit(sb, GB_NET_OP_SOCKET, verdict, ctx->family, ctx->protocol, 0, GB_NET_NO_RULE, zero);
 	return verdict == GB_VERDICT_DENY ? 0 : 1;
 }
