@@ -280,35 +280,49 @@ static const char *proto_name(int p)
 	       p == IPPROTO_ICMPV6 ? "icmpv6" : p == IPPROTO_SCTP ? "sctp" : p == 0 ? "any" : "other";
 }
 
+/* The parts of a network record both writers (jansson and net_line) use. */
+static const char *net_op_name(const struct gb_net_event *x)
+{
+	return x->op == GB_NET_OP_CONNECT ? "connect" : x->op == GB_NET_OP_BIND ? "bind" :
+	       x->op == GB_NET_OP_SOCKET ? "socket" : "sendmsg";
+}
+
+static void net_addr_text(const struct gb_net_event *x, char buf[INET6_ADDRSTRLEN])
+{
+	if (!memcmp(x->addr, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12)) /* IPv4-mapped */
+		inet_ntop(AF_INET, x->addr + 12, buf, INET6_ADDRSTRLEN);
+	else
+		inet_ntop(AF_INET6, x->addr, buf, INET6_ADDRSTRLEN);
+}
+
+/* The policy entry as written, or NULL for "default". */
+static const char *net_rule_text(const struct gb_audit *a, const struct gb_net_event *x)
+{
+	const struct gb_net_list *list;
+
+	if (!a->policy || x->rule == GB_NET_NO_RULE)
+		return NULL;
+	list = x->op == GB_NET_OP_BIND ? &a->policy->net_bind : &a->policy->net_connect;
+	return x->rule < list->n ? list->v[x->rule].raw : NULL;
+}
+
 static json_t *net_event(struct gb_audit *a, const struct gb_net_event *x)
 {
-	const struct gb_net_list *list = NULL;
+	const char *rule = net_rule_text(a, x);
 	char buf[INET6_ADDRSTRLEN];
-	bool mapped;
 	json_t *ev;
 
 	ev = common(a, "network", x->hdr.ts_ns + a->mono_to_real, x->hdr.pid, x->hdr.ppid, x->hdr.uid,
 		    gb_json_bytes(x->hdr.comm, strnlen(x->hdr.comm, GB_COMM_LEN)));
 	json_object_set_new(ev, "limit", json_string("network"));
-	json_object_set_new(ev, "op", json_string(x->op == GB_NET_OP_CONNECT ? "connect" :
-						  x->op == GB_NET_OP_BIND ? "bind" :
-						  x->op == GB_NET_OP_SOCKET ? "socket" : "sendmsg"));
-	mapped = !memcmp(x->addr, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12);
-	if (mapped)
-		inet_ntop(AF_INET, x->addr + 12, buf, sizeof(buf));
-	else
-		inet_ntop(AF_INET6, x->addr, buf, sizeof(buf));
+	json_object_set_new(ev, "op", json_string(net_op_name(x)));
+	net_addr_text(x, buf);
 	json_object_set_new(ev, "addr", json_string(buf));
 	json_object_set_new(ev, "port", json_integer(x->port));
 	json_object_set_new(ev, "proto", json_string(proto_name(x->proto)));
 	json_object_set_new(ev, "family", json_string(x->family == AF_INET6 ? "inet6" : "inet"));
 	json_object_set_new(ev, "verdict", json_string(verdict_name(x->verdict)));
-	if (a->policy)
-		list = x->op == GB_NET_OP_BIND ? &a->policy->net_bind : &a->policy->net_connect;
-	if (list && x->rule != GB_NET_NO_RULE && x->rule < list->n && list->v[x->rule].raw)
-		json_object_set_new(ev, "rule", json_string(list->v[x->rule].raw));
-	else
-		json_object_set_new(ev, "rule", json_string("default"));
+	json_object_set_new(ev, "rule", json_string(rule ? rule : "default"));
 	json_object_set_new(ev, "binary", binary_of(a, x->hdr.pid));
 	return ev;
 }
@@ -796,18 +810,14 @@ static void jb_int(struct jb *b, long long v)
  * back to the general path). */
 static bool net_line(struct gb_audit *a, const struct gb_net_event *x)
 {
-	const struct gb_net_list *list = NULL;
+	const char *rule = net_rule_text(a, x);
 	struct jb b = { .p = a->line, .cap = a->line_cap };
 	char ts[64], addr[INET6_ADDRSTRLEN];
 	const char *op;
 	json_t *bin;
 
-	if (!memcmp(x->addr, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12))
-		inet_ntop(AF_INET, x->addr + 12, addr, sizeof(addr));
-	else
-		inet_ntop(AF_INET6, x->addr, addr, sizeof(addr));
-	op = x->op == GB_NET_OP_CONNECT ? "connect" : x->op == GB_NET_OP_BIND ? "bind" :
-	     x->op == GB_NET_OP_SOCKET ? "socket" : "sendmsg";
+	net_addr_text(x, addr);
+	op = net_op_name(x);
 	gb_format_ts(x->hdr.ts_ns + a->mono_to_real, ts, sizeof(ts));
 	JB_LIT(&b, "{\"ts\":\"");
 	jb_raw(&b, ts, strlen(ts));
@@ -835,12 +845,7 @@ static bool net_line(struct gb_audit *a, const struct gb_net_event *x)
 	JB_LIT(&b, "\",\"verdict\":\"");
 	jb_raw(&b, verdict_name(x->verdict), strlen(verdict_name(x->verdict)));
 	JB_LIT(&b, "\",\"rule\":");
-	if (a->policy)
-		list = x->op == GB_NET_OP_BIND ? &a->policy->net_bind : &a->policy->net_connect;
-	if (list && x->rule != GB_NET_NO_RULE && x->rule < list->n && list->v[x->rule].raw)
-		jb_cstr(&b, list->v[x->rule].raw);
-	else
-		JB_LIT(&b, "\"default\"");
+	jb_cstr(&b, rule ? rule : "default");
 	JB_LIT(&b, ",\"binary\":");
 	bin = binary_of(a, x->hdr.pid);
 	if (json_is_string(bin))
