@@ -20,78 +20,21 @@ struct {
 } gb_sys_scratch SEC(".maps");
 
 
-enum kind { K_NONE, K_OPEN, K_WRITE, K_EXEC, K_PROC };
-
 /* Which argument holds the path (-1: none), the second path, the flags. */
 struct shape {
-	__s8 kind, path, path2, flags;
+	__s8 kind, path, path2, flags; /* kind: GB_SYS_*, 0 = not a decision */
 };
 
 static __always_inline struct shape shape_of(__u32 nr)
 {
 	switch (nr) {
-	case 2: /* open */          return (struct shape){ K_OPEN, 0, -1, 1 };
-	case 257: /* openat */      return (struct shape){ K_OPEN, 1, -1, 2 };
-	case 437: /* openat2 */     return (struct shape){ K_OPEN, 1, -1, -2 };
-	case 85: /* creat */        return (struct shape){ K_WRITE, 0, -1, -1 };
-	case 59: /* execve */       return (struct shape){ K_EXEC, 0, -1, -1 };
-	case 322: /* execveat */    return (struct shape){ K_EXEC, 1, -1, -1 };
-	case 87: /* unlink */
-	case 84: /* rmdir */
-	case 83: /* mkdir */
-	case 76: /* truncate */
-	case 90: /* chmod */
-	case 133: /* mknod */       return (struct shape){ K_WRITE, 0, -1, -1 };
-	case 263: /* unlinkat */
-	case 258: /* mkdirat */
-	case 268: /* fchmodat */
-	case 452: /* fchmodat2 */
-	case 259: /* mknodat */     return (struct shape){ K_WRITE, 1, -1, -1 };
-	case 82: /* rename */
-	case 86: /* link */
-	case 88: /* symlink */      return (struct shape){ K_WRITE, 0, 1, -1 };
-	case 264: /* renameat */
-	case 316: /* renameat2 */
-	case 265: /* linkat */      return (struct shape){ K_WRITE, 1, 3, -1 };
-	case 266: /* symlinkat */   return (struct shape){ K_WRITE, 0, 2, -1 };
-	case 165: /* mount */       return (struct shape){ K_PROC, 1, -1, -1 };
-	case 161: /* chroot */
-	case 155: /* pivot_root */
-	case 166: /* umount2 */     return (struct shape){ K_PROC, 0, -1, -1 };
-	case 101: /* ptrace */
-	case 321: /* bpf */
-	case 272: /* unshare */
-	case 308: /* setns */
-	case 41: /* socket */
-	case 175: /* init_module */
-	case 313: /* finit_module */
-	case 176: /* delete_module */
-	case 246: /* kexec_load */
-	case 320: /* kexec_file_load */
-	case 298: /* perf_event_open */
-	case 310: /* process_vm_readv */
-	case 311: /* process_vm_writev */
-	case 62: /* kill */
-	case 200: /* tkill */
-	case 234: /* tgkill */
-	case 428: /* open_tree */
-	case 429: /* move_mount */
-	case 430: /* fsopen */
-	case 432: /* fsmount */
-	case 56: /* clone */
-	case 304: /* open_by_handle_at */
-	case 425: /* io_uring_setup */
-	case 426: /* io_uring_enter */
-	case 427: /* io_uring_register */
-	case 248: /* add_key */
-	case 249: /* request_key */
-	case 250: /* keyctl */
-	case 16: /* ioctl (TIOCSTI, TIOCLINUX) */
-	case 438: /* pidfd_getfd */
-	case 440: /* process_madvise */
-		return (struct shape){ K_PROC, -1, -1, -1 };
+#define X(nr_, name, kind, path, path2, flags, dfd, dfd2, op) \
+	case nr_:                                                  \
+		return (struct shape){ kind, path, path2, flags };
+	GB_SYSCALLS(X)
+#undef X
 	}
-	return (struct shape){ K_NONE, -1, -1, -1 };
+	return (struct shape){ 0, -1, -1, -1 };
 }
 
 static __always_inline __s64 arg(struct pt_regs *regs, int i)
@@ -128,7 +71,7 @@ int BPF_PROG(tp_sys_exit, struct pt_regs *regs, long ret)
 
 	nr = (__u32)BPF_CORE_READ(regs, orig_ax);
 	sh = shape_of(nr);
-	if (sh.kind == K_NONE)
+	if (!sh.kind)
 		return 0;
 	t = bpf_get_current_task_btf();
 	sb = gb_sandbox_of(t);
@@ -147,9 +90,9 @@ int BPF_PROG(tp_sys_exit, struct pt_regs *regs, long ret)
 		bpf_probe_read_user(&oflags, sizeof(oflags), (void *)arg(regs, 2));
 	if (denied)
 		emit = true;
-	else if (ret >= 0 && sh.kind == K_WRITE)
+	else if (ret >= 0 && sh.kind == GB_SYS_WRITE)
 		emit = true;
-	else if (ret >= 0 && sh.kind == K_OPEN) {
+	else if (ret >= 0 && sh.kind == GB_SYS_OPEN) {
 		if ((oflags & O_ACCMODE) || (oflags & (O_CREAT | O_TRUNC))) {
 			emit = true;
 		} else {

@@ -331,41 +331,15 @@ static json_t *net_event(struct gb_audit *a, const struct gb_net_event *x)
 struct sys_info {
 	int nr;
 	const char *name;
-	char kind;     /* f = file, x = exec, p = process */
-	const char *op; /* for files; NULL = from the open flags */
-	signed char dfd, dfd2; /* argument index of the dirfd for path / path2, -1 = cwd */
+	int kind;       /* GB_SYS_* */
+	const char *op; /* "" = from the open flags, or the name (process calls) */
+	signed char dfd, dfd2;
 };
 
 static const struct sys_info sys_table[] = {
-	{ 2, "open", 'f', NULL, -1, -1 },	{ 257, "openat", 'f', NULL, 0, -1 },
-	{ 437, "openat2", 'f', NULL, 0, -1 },	{ 85, "creat", 'f', "create", -1, -1 },
-	{ 59, "execve", 'x', "exec", -1, -1 },	{ 322, "execveat", 'x', "exec", 0, -1 },
-	{ 87, "unlink", 'f', "delete", -1, -1 }, { 84, "rmdir", 'f', "delete", -1, -1 },
-	{ 83, "mkdir", 'f', "mkdir", -1, -1 },	{ 76, "truncate", 'f', "truncate", -1, -1 },
-	{ 90, "chmod", 'f', "chmod", -1, -1 },	{ 133, "mknod", 'f', "mknod", -1, -1 },
-	{ 263, "unlinkat", 'f', "delete", 0, -1 }, { 258, "mkdirat", 'f', "mkdir", 0, -1 },
-	{ 268, "fchmodat", 'f', "chmod", 0, -1 }, { 452, "fchmodat2", 'f', "chmod", 0, -1 },
-	{ 259, "mknodat", 'f', "mknod", 0, -1 }, { 82, "rename", 'f', "rename", -1, -1 },
-	{ 86, "link", 'f', "link", -1, -1 },	{ 88, "symlink", 'f', "symlink", -2, -1 },
-	{ 264, "renameat", 'f', "rename", 0, 2 }, { 316, "renameat2", 'f', "rename", 0, 2 },
-	{ 265, "linkat", 'f', "link", 0, 2 },	{ 266, "symlinkat", 'f', "symlink", -2, 1 },
-	{ 165, "mount", 'p', NULL, -1, -1 },	{ 161, "chroot", 'p', NULL, -1, -1 },
-	{ 155, "pivot_root", 'p', NULL, -1, -1 }, { 166, "umount2", 'p', NULL, -1, -1 },
-	{ 101, "ptrace", 'p', NULL, -1, -1 },	{ 321, "bpf", 'p', NULL, -1, -1 },
-	{ 272, "unshare", 'p', NULL, -1, -1 },	{ 308, "setns", 'p', NULL, -1, -1 },
-	{ 41, "socket", 'p', NULL, -1, -1 },	{ 175, "init_module", 'p', NULL, -1, -1 },
-	{ 313, "finit_module", 'p', NULL, -1, -1 }, { 176, "delete_module", 'p', NULL, -1, -1 },
-	{ 246, "kexec_load", 'p', NULL, -1, -1 }, { 320, "kexec_file_load", 'p', NULL, -1, -1 },
-	{ 298, "perf_event_open", 'p', NULL, -1, -1 }, { 310, "process_vm_readv", 'p', NULL, -1, -1 },
-	{ 311, "process_vm_writev", 'p', NULL, -1, -1 }, { 62, "kill", 'p', NULL, -1, -1 },
-	{ 200, "tkill", 'p', NULL, -1, -1 },	{ 234, "tgkill", 'p', NULL, -1, -1 },
-	{ 428, "open_tree", 'p', NULL, -1, -1 }, { 429, "move_mount", 'p', NULL, -1, -1 },
-	{ 430, "fsopen", 'p', NULL, -1, -1 },	{ 432, "fsmount", 'p', NULL, -1, -1 },
-	{ 56, "clone", 'p', NULL, -1, -1 },	{ 304, "open_by_handle_at", 'p', NULL, -1, -1 },
-	{ 425, "io_uring_setup", 'p', NULL, -1, -1 }, { 426, "io_uring_enter", 'p', NULL, -1, -1 },
-	{ 427, "io_uring_register", 'p', NULL, -1, -1 }, { 248, "add_key", 'p', NULL, -1, -1 },
-	{ 249, "request_key", 'p', NULL, -1, -1 }, { 250, "keyctl", 'p', NULL, -1, -1 },
-	{ 438, "pidfd_getfd", 'p', NULL, -1, -1 }, { 16, "ioctl", 'p', NULL, -1, -1 }, { 440, "process_madvise", 'p', NULL, -1, -1 },
+#define X(nr, name, kind, path, path2, flags, dfd, dfd2, op) { nr, #name, kind, op, dfd, dfd2 },
+	GB_SYSCALLS(X)
+#undef X
 };
 
 static const struct sys_info *sys_lookup(uint32_t nr)
@@ -545,9 +519,9 @@ static json_t *sys_event(struct gb_audit *a, const struct gb_sys_event *x)
 
 	if (!si)
 		return NULL;
-	event = si->kind == 'f' ? "file" : si->kind == 'x' ? "exec_decision" : "process";
-	limit = si->kind == 'f' ? "filesystem" : si->kind == 'x' ? "exec" : "process";
-	op = si->kind == 'p' ? si->name : si->op ? si->op : open_op(x->open_flags);
+	event = si->kind == GB_SYS_EXEC ? "exec_decision" : si->kind == GB_SYS_PROC ? "process" : "file";
+	limit = si->kind == GB_SYS_EXEC ? "exec" : si->kind == GB_SYS_PROC ? "process" : "filesystem";
+	op = si->kind == GB_SYS_PROC ? si->name : si->op[0] ? si->op : open_op(x->open_flags);
 	if (x->nr == 263 && (x->args[2] & 0x200)) /* unlinkat(AT_REMOVEDIR) */
 		op = "delete";
 	ev = common(a, event, x->hdr.ts_ns + a->mono_to_real, x->hdr.pid, x->hdr.ppid, x->hdr.uid,
@@ -609,11 +583,11 @@ static json_t *sys_event(struct gb_audit *a, const struct gb_sys_event *x)
 		json_object_set_new(ev, "errno", json_string(e == 13 ? "EACCES" : e == 1 ? "EPERM" :
 							      e == 18 ? "EXDEV" : "other"));
 	}
-	if (si->kind == 'p')
+	if (si->kind == GB_SYS_PROC)
 		json_object_set_new(ev, "rule", json_string("sandbox boundary"));
 	else {
 		const char *rule = "default", *target = json_string_value(json_object_get(ev, "target"));
-		const char *rop = si->kind == 'x' ? "exec" : op;
+		const char *rop = si->kind == GB_SYS_EXEC ? "exec" : op;
 
 		if (a->policy && path)
 			rule = rule_for_path(a, x->hdr.pid, json_string_value(path), rop, denied);
